@@ -28,3 +28,10 @@ export { buildRoutingKeyPattern, MAX_ROUTING_KEY_BYTES } from './bindings/routin
 export type { Binding, FieldsOf, PayloadOf, RawRoutingKeyPattern, RoutingKeyFields, RoutingKeyValue } from './bindings/types.js';
 export * from './generated/exchanges.js';
 export type * from './generated/types.js';
+
+// REST client (generated from API references).
+export * from './rest/index.js';
+// Listening: Pulse connections and consumers as RxJS observables.
+export * from './pulse/index.js';
+// Test kit: publisher and embedded broker.
+export * from './testing/index.js';

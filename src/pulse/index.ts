@@ -1,0 +1,2 @@
+// Public surface of src/pulse; re-exported by src/index.ts.
+export {};
