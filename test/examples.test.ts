@@ -21,3 +21,15 @@ describe('examples run and print what they promise', () => {
     assert.equal(lines[6], 'abc 0 linux');
   });
 });
+
+describe('the built package', () => {
+  it('imports by its name through package.json exports, as users import it', () => {
+    const script = [
+      "import { QueueEvents, createEvents, decodeRoutingKey } from 'taskcluster-pulse';",
+      "const b = new QueueEvents().taskCompleted('abc');",
+      'console.log(b.routingKeyPattern, typeof createEvents, typeof decodeRoutingKey);',
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO, encoding: 'utf8' });
+    assert.equal(out.trim(), 'primary.abc.*.*.*.*.*.*.*.# function function');
+  });
+});
