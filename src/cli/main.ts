@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * `tc-pulse`: Taskcluster Pulse from a terminal. Each command is a module in
+ * ./commands; this file only dispatches and turns errors into exit codes.
+ */
+import { createRequire } from 'node:module';
+import { BindingError } from '../bindings/binding-error.js';
+import { wantsHelp, type Command, type CommandContext } from './command.js';
+import { bindingsCommand } from './commands/bindings.js';
+import { listCommand } from './commands/list.js';
+import { UsageError } from './usage-error.js';
+
+const commands: readonly Command[] = [bindingsCommand, listCommand];
+
+function overview(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return `Usage: tc-pulse <command> [options]
+
+Commands:
+${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run "tc-pulse <command> --help" for a command's options.
+Connection settings come from flags or the environment: PULSE_URL (or PULSE_USERNAME,
+PULSE_PASSWORD, PULSE_HOSTNAME, PULSE_VHOST) and TASKCLUSTER_ROOT_URL,
+TASKCLUSTER_CLIENT_ID, TASKCLUSTER_ACCESS_TOKEN, TASKCLUSTER_CERTIFICATE.
+`;
+}
+
+async function main(argv: readonly string[], context: CommandContext): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    context.stdout.write(overview());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+    context.stdout.write(`${version}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    context.stderr.write(`tc-pulse: unknown command "${name}"\n\n${overview()}`);
+    return 2;
+  }
+  if (wantsHelp(args)) {
+    context.stdout.write(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(args, context);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof BindingError) {
+      context.stderr.write(`tc-pulse ${name}: ${error.message}\nRun "tc-pulse ${name} --help" for usage.\n`);
+      return 2;
+    }
+    context.stderr.write(`tc-pulse ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+// A closed pipe (`tc-pulse listen ... | head`) ends the command quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => controller.abort());
+}
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+);
