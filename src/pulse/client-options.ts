@@ -1,0 +1,175 @@
+import { randomBytes } from 'node:crypto';
+import { hostname as machineName } from 'node:os';
+import type { BackoffOptions, ResolvedBackoff } from './backoff.js';
+import { resolveBackoff } from './backoff.js';
+import { redactUrl } from './redact-url.js';
+
+/** Where and how to connect. Give `url`/`urls`, or `username` + `password` + `hostname`. */
+export interface PulseClientOptions {
+  /** A broker URL, e.g. `amqps://user:secret@pulse.mozilla.org:5671` or `memory://test`. */
+  readonly url?: string;
+  /** Several broker URLs, tried in turn on (re)connection: failover across nodes of a cluster. */
+  readonly urls?: readonly string[];
+  readonly username?: string;
+  readonly password?: string;
+  readonly hostname?: string;
+  /** Default `/`. */
+  readonly vhost?: string;
+  /** Default `amqps` (Pulse); `amqp` for a local broker. */
+  readonly protocol?: 'amqp' | 'amqps';
+  /** Default 5671 for amqps, 5672 for amqp. */
+  readonly port?: number;
+  /**
+   * Prefix of queue and exchange names (`queue/<namespace>/...`). Pulse only
+   * allows your own username here, which is the default.
+   */
+  readonly namespace?: string;
+  /** Heartbeat interval in seconds; a dead connection is noticed within about twice this. Default 20. */
+  readonly heartbeatSeconds?: number;
+  /** Reconnection backoff (exponential with jitter). */
+  readonly reconnect?: BackoffOptions;
+  /** Shown by the broker (`rabbitmqctl list_connections name client_properties`). Default `taskcluster-pulse/<namespace>/<host>/<pid>/<random>`. */
+  readonly connectionName?: string;
+  /** How long `close()` (and unsubscribing) waits for in-flight handlers and unsettled messages. Default 10 s. */
+  readonly closeTimeoutMs?: number;
+  /** Connect timeout per attempt. Default 10 s. */
+  readonly connectTimeoutMs?: number;
+  /** Close the connection whenever no subscription is live (reopened on demand). Default false. */
+  readonly releaseWhenIdle?: boolean;
+}
+
+export interface ResolvedClientOptions {
+  /** Connection URLs with credentials and heartbeat; never log these. */
+  readonly urls: readonly string[];
+  /** The same, redacted, in the same order. */
+  readonly redactedUrls: readonly string[];
+  readonly namespace: string;
+  readonly heartbeatSeconds: number;
+  readonly reconnect: ResolvedBackoff;
+  readonly connectionName: string;
+  readonly closeTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly releaseWhenIdle: boolean;
+}
+
+/** Invalid client options; the message names the field and the rule. */
+export class PulseConfigError extends TypeError {
+  override readonly name = 'PulseConfigError';
+  constructor(readonly field: string, rule: string) {
+    super(`${field}: ${rule}`);
+  }
+}
+
+const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]+$/;
+
+export function resolveClientOptions(options: PulseClientOptions): ResolvedClientOptions {
+  const given = [options.url !== undefined && 'url', options.urls !== undefined && 'urls', options.hostname !== undefined && 'hostname'].filter(Boolean);
+  if (given.length > 1) throw new PulseConfigError(given.join('/'), 'give only one of url, urls, or username/password/hostname');
+  let urls: string[];
+  let namespace = options.namespace;
+  if (options.url !== undefined || options.urls !== undefined) {
+    urls = options.url !== undefined ? [options.url] : [...options.urls!];
+    if (urls.length === 0) throw new PulseConfigError('urls', 'must hold at least one URL');
+    urls.forEach((url, i) => checkUrl(options.url !== undefined ? 'url' : `urls[${i}]`, url));
+    for (const field of ['username', 'password', 'vhost', 'protocol', 'port'] as const) {
+      if (options[field] !== undefined) throw new PulseConfigError(field, 'cannot be combined with url/urls; put it in the URL');
+    }
+    namespace ??= usernameOf(urls[0]!);
+  } else {
+    if (!options.hostname) throw new PulseConfigError('hostname', 'is required (or give url)');
+    if (!options.username) throw new PulseConfigError('username', 'is required with hostname');
+    if (options.password === undefined) throw new PulseConfigError('password', 'is required with hostname');
+    const protocol = options.protocol ?? 'amqps';
+    if (protocol !== 'amqp' && protocol !== 'amqps') throw new PulseConfigError('protocol', `must be "amqp" or "amqps", got "${String(protocol)}"`);
+    const port = options.port ?? (protocol === 'amqps' ? 5671 : 5672);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PulseConfigError('port', `must be an integer 1-65535, got ${String(port)}`);
+    const vhost = options.vhost ?? '/';
+    const path = vhost === '/' ? '' : `/${encodeURIComponent(vhost)}`;
+    urls = [`${protocol}://${encodeURIComponent(options.username)}:${encodeURIComponent(options.password)}@${options.hostname}:${port}${path}`];
+    namespace ??= options.username;
+  }
+  if (!namespace || !NAMESPACE_PATTERN.test(namespace)) {
+    throw new PulseConfigError('namespace', `must be non-empty letters, digits, "_", "." or "-" (your Pulse username), got "${namespace ?? ''}"`);
+  }
+  const heartbeatSeconds = options.heartbeatSeconds ?? 20;
+  if (!Number.isInteger(heartbeatSeconds) || heartbeatSeconds < 0) {
+    throw new PulseConfigError('heartbeatSeconds', `must be an integer >= 0 (0 disables heartbeats), got ${String(heartbeatSeconds)}`);
+  }
+  const closeTimeoutMs = nonNegative('closeTimeoutMs', options.closeTimeoutMs ?? 10_000);
+  const connectTimeoutMs = nonNegative('connectTimeoutMs', options.connectTimeoutMs ?? 10_000);
+  let reconnect: ResolvedBackoff;
+  try {
+    reconnect = resolveBackoff(options.reconnect);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new PulseConfigError(message.slice(0, message.indexOf(':')), message.slice(message.indexOf(':') + 2));
+  }
+  const connectionName =
+    options.connectionName ?? `taskcluster-pulse/${namespace}/${machineName()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+  const withHeartbeat = urls.map((url) => (/[?&]heartbeat=/.test(url) ? url : `${url}${url.includes('?') ? '&' : '?'}heartbeat=${heartbeatSeconds}`));
+  return {
+    urls: withHeartbeat,
+    redactedUrls: withHeartbeat.map(redactUrl),
+    namespace,
+    heartbeatSeconds,
+    reconnect,
+    connectionName,
+    closeTimeoutMs,
+    connectTimeoutMs,
+    releaseWhenIdle: options.releaseWhenIdle ?? false,
+  };
+}
+
+/** The default when nothing is configured: a local RabbitMQ with its default account. */
+export const LOCAL_BROKER_URL = 'amqp://guest:guest@localhost:5672';
+
+/**
+ * Options from the environment: `PULSE_URL`, or `PULSE_USERNAME`,
+ * `PULSE_PASSWORD`, `PULSE_HOSTNAME` and optionally `PULSE_VHOST`
+ * (then amqps on 5671). With none of them set, a local broker as guest.
+ */
+export function optionsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): PulseClientOptions {
+  const url = env.PULSE_URL;
+  const parts = ['PULSE_USERNAME', 'PULSE_PASSWORD', 'PULSE_HOSTNAME'] as const;
+  const present = parts.filter((name) => env[name]);
+  if (url) {
+    if (present.length > 0) throw new PulseConfigError(present.join('/'), 'cannot be combined with PULSE_URL; set one or the other');
+    return { url };
+  }
+  if (present.length === 0) {
+    if (env.PULSE_VHOST) throw new PulseConfigError('PULSE_VHOST', 'needs PULSE_USERNAME, PULSE_PASSWORD and PULSE_HOSTNAME');
+    return { url: LOCAL_BROKER_URL };
+  }
+  const missing = parts.filter((name) => !env[name]);
+  if (missing.length > 0) throw new PulseConfigError(missing.join(', '), `must be set too when ${present.join(', ')} ${present.length > 1 ? 'are' : 'is'} set`);
+  return {
+    username: env.PULSE_USERNAME!,
+    password: env.PULSE_PASSWORD!,
+    hostname: env.PULSE_HOSTNAME!,
+    ...(env.PULSE_VHOST ? { vhost: env.PULSE_VHOST } : {}),
+  };
+}
+
+function checkUrl(field: string, url: string): void {
+  if (typeof url !== 'string' || !/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(url)) {
+    throw new PulseConfigError(field, `must be a URL like amqps://user:password@host:5671/vhost, got "${typeof url === 'string' ? redactUrl(url) : typeof url}"`);
+  }
+}
+
+/** The URL's username (percent-decoded), or amqplib's default `guest` when it has none. */
+function usernameOf(url: string): string {
+  const authority = url.slice(url.indexOf('://') + 3).split(/[/?#]/, 1)[0]!;
+  const at = authority.lastIndexOf('@');
+  if (at === -1) return 'guest';
+  const user = authority.slice(0, at).split(':', 1)[0]!;
+  try {
+    return decodeURIComponent(user) || 'guest';
+  } catch {
+    return user;
+  }
+}
+
+function nonNegative(field: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new PulseConfigError(field, `must be a finite number >= 0, got ${String(value)}`);
+  return value;
+}

@@ -1,0 +1,82 @@
+import { decodeRoutingKey } from '../bindings/decode-routing-key.js';
+import type { Binding, RoutingKeyFields } from '../bindings/types.js';
+import type { AmqpMessage } from './amqp-api.js';
+import { MalformedMessageError, UnboundMessageError, type DeliveryInfo } from './pulse-errors.js';
+import { type DeliveryChannel, ReceivedMessage } from './pulse-message.js';
+import { compileTopicPattern, type TopicMatcher } from './topic-pattern.js';
+
+export type Decoded =
+  | { readonly kind: 'message'; readonly message: ReceivedMessage }
+  | { readonly kind: 'malformed'; readonly error: MalformedMessageError }
+  | { readonly kind: 'unbound'; readonly error: UnboundMessageError };
+
+interface ExchangeEntry {
+  readonly binding: Binding;
+  readonly matchers: TopicMatcher[];
+}
+
+/**
+ * Turns raw deliveries into `PulseMessage`s for a fixed set of bindings:
+ * parses the JSON body, decodes the routing key by the exchange's reference,
+ * extracts task routes from the CC header, and recognises messages no current
+ * binding asked for (left over bindings on a durable queue).
+ */
+export class MessageDecoder {
+  readonly #exchanges = new Map<string, ExchangeEntry>();
+
+  constructor(bindings: readonly Binding[]) {
+    for (const binding of bindings) {
+      let entry = this.#exchanges.get(binding.exchange);
+      if (!entry) {
+        entry = { binding, matchers: [] };
+        this.#exchanges.set(binding.exchange, entry);
+      }
+      entry.matchers.push(compileTopicPattern(binding.routingKeyPattern));
+    }
+  }
+
+  decode(raw: AmqpMessage, queue: string, channel: DeliveryChannel): Decoded {
+    const { exchange, routingKey, redelivered } = raw.fields;
+    const delivery: DeliveryInfo = { queue, exchange, routingKey, redelivered };
+    const headers = raw.properties.headers;
+    const cc = ccOf(headers?.CC);
+    const entry = this.#exchanges.get(exchange);
+    if (!entry || !matchesAny(entry.matchers, routingKey, cc)) {
+      return { kind: 'unbound', error: new UnboundMessageError(delivery) };
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(raw.content.toString('utf8'));
+    } catch (cause) {
+      return { kind: 'malformed', error: new MalformedMessageError(delivery, raw.content, 'body is not JSON', { cause }) };
+    }
+    let fields: RoutingKeyFields;
+    try {
+      fields = decodeRoutingKey(entry.binding, routingKey);
+    } catch (cause) {
+      return { kind: 'malformed', error: new MalformedMessageError(delivery, raw.content, (cause as Error).message, { cause }) };
+    }
+    const routes: string[] = [];
+    for (const key of cc) if (key.startsWith('route.')) routes.push(key.slice(6));
+    const count = headers?.['x-delivery-count'];
+    // Quorum queues count earlier deliveries; this one is the next.
+    const deliveryCount = typeof count === 'number' ? count + 1 : redelivered ? undefined : 1;
+    return { kind: 'message', message: new ReceivedMessage(raw, entry.binding, fields, routes, payload, queue, deliveryCount, channel) };
+  }
+}
+
+function ccOf(value: unknown): readonly string[] {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((item) => (Buffer.isBuffer(item) ? item.toString('utf8') : String(item)));
+}
+
+function matchesAny(matchers: readonly TopicMatcher[], routingKey: string, cc: readonly string[]): boolean {
+  const words = routingKey.split('.');
+  for (const match of matchers) if (match(words)) return true;
+  for (const key of cc) {
+    const ccWords = key.split('.');
+    for (const match of matchers) if (match(ccWords)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,336 @@
+import { EventEmitter } from 'eventemitter3';
+import type { Observable } from 'rxjs';
+import type { AmqpConnection } from './amqp-api.js';
+import { backoffDelay, type ResolvedBackoff } from './backoff.js';
+import { optionsFromEnv, resolveClientOptions, type PulseClientOptions, type ResolvedClientOptions } from './client-options.js';
+import { openConnection } from './connectors.js';
+import { consumeStream, type ConsumeHandler, type ConsumeOptions, type ConsumeOutcome } from './consume-stream.js';
+import { listenStream, type ListenOptions } from './listen-stream.js';
+import { ClientClosedError, ConnectionFailedError } from './pulse-errors.js';
+import type { BindingIn, Bindings, MessageOf } from './pulse-message.js';
+import type { ConnectionHandle, ConsumerHost, QueueConsumer } from './queue-consumer.js';
+import { redactSecret, redactUrl } from './redact-url.js';
+import { sleep, withTimeout } from './sleep.js';
+
+/** Lifecycle events of a `PulseClient`. */
+export interface PulseClientEvents {
+  /** A connection is open (first or after a reconnection). */
+  connected: (info: { readonly url: string; readonly connectionName: string }) => void;
+  /** The connection dropped; live subscriptions will resume on the next one. */
+  disconnected: (info: { readonly url: string; readonly error: Error | undefined }) => void;
+  /** A connection attempt failed; the next one follows after `delayMs`. */
+  reconnecting: (info: { readonly attempt: number; readonly delayMs: number; readonly error: Error }) => void;
+  /**
+   * Something a long-running bot should log: a malformed or unbound message,
+   * an ack after its channel closed, a cancelled consumer, a channel error, a
+   * handler giving up on a message. The client carries on.
+   */
+  error: (error: Error) => void;
+  /** A subscription is consuming from `queue` (again, if `resumed`: after a reconnection, channel error or cancel). */
+  consuming: (info: { readonly queue: string; readonly consumerTag: string; readonly resumed: boolean }) => void;
+  /** The broker stopped reading from this connection (e.g. it is low on memory or disk). */
+  blocked: (reason: string) => void;
+  unblocked: () => void;
+}
+
+/** Queue depth as the broker reports it. */
+export interface QueueStatus {
+  readonly queue: string;
+  readonly messageCount: number;
+  readonly consumerCount: number;
+}
+
+/**
+ * One managed broker connection for listening, reconnected with backoff and
+ * jitter whenever it drops. Every subscription gets a channel of its own and
+ * resumes by itself after a reconnection.
+ */
+export class PulseClient extends EventEmitter<PulseClientEvents> {
+  readonly #options: ResolvedClientOptions;
+  readonly #passwords: string[];
+  #current: LiveConnection | undefined;
+  #connecting: Promise<LiveConnection> | undefined;
+  #connectionCount = 0;
+  #urlIndex = 0;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  readonly #abort = new AbortController();
+  readonly #consumers = new Set<QueueConsumer>();
+  readonly #host: ConsumerHost;
+
+  constructor(options: PulseClientOptions) {
+    super();
+    this.#options = resolveClientOptions(options);
+    this.#passwords = [options.password, ...this.#options.urls.map(passwordOf)].filter((p): p is string => !!p);
+    const client = this;
+    this.#host = {
+      backoff: this.#options.reconnect,
+      connectionName: this.#options.connectionName,
+      closeTimeoutMs: this.#options.closeTimeoutMs,
+      acquireConnection: () => this.#acquire(),
+      report: (error) => this.#report(error),
+      consuming: (info) => this.emit('consuming', info),
+      unregister: (consumer) => {
+        client.#consumers.delete(consumer);
+        if (client.#consumers.size === 0 && client.#options.releaseWhenIdle && !client.#closed) void client.#release();
+      },
+    };
+  }
+
+  /**
+   * A client configured from `PULSE_URL`, or `PULSE_USERNAME`/`PULSE_PASSWORD`/
+   * `PULSE_HOSTNAME`/`PULSE_VHOST` (amqps on 5671); a local broker as guest
+   * when none is set. `overrides` adds options such as `namespace`.
+   */
+  static fromEnv(overrides: Omit<PulseClientOptions, 'url' | 'urls' | 'username' | 'password' | 'hostname' | 'vhost'> = {}, env: Readonly<Record<string, string | undefined>> = process.env): PulseClient {
+    return new PulseClient({ ...optionsFromEnv(env), ...overrides });
+  }
+
+  /** Prefix of this client's queues and exchanges: `queue/<namespace>/...`. */
+  get namespace(): string {
+    return this.#options.namespace;
+  }
+
+  /** The name this client's connections carry on the broker. */
+  get connectionName(): string {
+    return this.#options.connectionName;
+  }
+
+  /** Broker URLs with passwords redacted. */
+  get urls(): readonly string[] {
+    return this.#options.redactedUrls;
+  }
+
+  get connected(): boolean {
+    return !!this.#current && !this.#current.lost;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Messages on the bindings' exchanges, as a cold observable: subscribing
+   * declares the queue, binds every binding and starts a consumer;
+   * unsubscribing cancels it. With `ack: 'auto'` (default) each message is
+   * acknowledged once delivered to the subscriber; with `'manual'` call
+   * `message.ack()`. For at-least-once processing use `consume()`.
+   */
+  listen<const B extends Bindings>(bindings: B, options: ListenOptions = {}): Observable<MessageOf<BindingIn<B>>> {
+    return listenStream(this.#context(), bindings, options) as unknown as Observable<MessageOf<BindingIn<B>>>;
+  }
+
+  /**
+   * At-least-once processing: runs `handler` for each message with bounded
+   * concurrency, acks after it succeeds, requeues on failure, and after
+   * `maxDeliveries` dead-letters (or drops) the message with an `error` event.
+   * Emits one outcome per handled message; unsubscribing stops consuming.
+   */
+  consume<const B extends Bindings, R = unknown>(
+    bindings: B,
+    handler: ConsumeHandler<MessageOf<BindingIn<B>>, R>,
+    options: ConsumeOptions = {},
+  ): Observable<ConsumeOutcome<MessageOf<BindingIn<B>>, R>> {
+    return consumeStream(this.#context(), bindings, handler as ConsumeHandler<never, R>, options) as unknown as Observable<ConsumeOutcome<MessageOf<BindingIn<B>>, R>>;
+  }
+
+  /** Depth of one of this client's named queues (`queue/<namespace>/<queueName>`). */
+  async queueStatus(queueName: string): Promise<QueueStatus> {
+    return this.#withChannel(async (channel) => {
+      const reply = await channel.checkQueue(this.#fullQueueName(queueName));
+      return { queue: reply.queue, messageCount: reply.messageCount, consumerCount: reply.consumerCount };
+    });
+  }
+
+  /** Deletes one of this client's named queues, e.g. after changing its bindings or arguments. */
+  async deleteQueue(queueName: string): Promise<{ readonly messageCount: number }> {
+    return this.#withChannel((channel) => channel.deleteQueue(this.#fullQueueName(queueName)));
+  }
+
+  /**
+   * Stops taking messages, waits for in-flight handlers and unsettled messages
+   * (at most `closeTimeoutMs`), completes every stream and closes the connection.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#consumers].map((consumer) => consumer.stop({ complete: true })));
+    this.#abort.abort();
+    await this.#release();
+  }
+
+  #context() {
+    return {
+      host: this.#host,
+      namespace: this.#options.namespace,
+      closed: () => this.#closed,
+      register: (consumer: QueueConsumer) => {
+        if (this.#closed) throw new ClientClosedError();
+        this.#consumers.add(consumer);
+      },
+      report: (error: Error) => this.#report(error),
+    };
+  }
+
+  #fullQueueName(queueName: string): string {
+    return queueName.startsWith('queue/') ? queueName : `queue/${this.#options.namespace}/${queueName}`;
+  }
+
+  async #withChannel<T>(work: (channel: import('./amqp-api.js').AmqpChannel) => Promise<T>): Promise<T> {
+    const { connection } = await this.#acquire();
+    const channel = await connection.createChannel();
+    // A failed operation closes the channel with an error event; the rejection carries it.
+    channel.on('error', () => undefined);
+    try {
+      return await work(channel);
+    } finally {
+      await Promise.resolve()
+        .then(() => channel.close())
+        .catch(() => undefined);
+      if (this.#consumers.size === 0 && this.#options.releaseWhenIdle) await this.#release();
+    }
+  }
+
+  #report(error: Error): void {
+    this.emit('error', this.#redactError(error));
+  }
+
+  #redactError<E extends Error>(error: E): E {
+    for (const password of this.#passwords) {
+      if (error.message.includes(password) || error.message.includes(encodeURIComponent(password))) {
+        error.message = redactSecret(error.message, password);
+      }
+    }
+    return error;
+  }
+
+  /** The live connection, opening one (with backoff across the URLs) if needed. */
+  #acquire(): Promise<ConnectionHandle> {
+    if (this.#closed) return Promise.reject(new ClientClosedError());
+    if (this.#current && !this.#current.lost) return Promise.resolve(this.#current);
+    this.#connecting ??= this.#connect().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  async #connect(): Promise<LiveConnection> {
+    const { urls, redactedUrls, reconnect } = this.#options;
+    for (let attempt = 1; ; attempt++) {
+      if (this.#closed) throw new ClientClosedError();
+      const index = this.#urlIndex % urls.length;
+      try {
+        const connection = await withDeadline(
+          openConnection(urls[index]!, {
+            noDelay: true,
+            timeout: this.#options.connectTimeoutMs,
+            clientProperties: { connection_name: this.#options.connectionName },
+          }),
+          this.#options.connectTimeoutMs,
+        );
+        if (this.#closed) {
+          await connection.close().catch(() => undefined);
+          throw new ClientClosedError();
+        }
+        return this.#adopt(connection, redactedUrls[index]!);
+      } catch (caught) {
+        if (caught instanceof ClientClosedError) throw caught;
+        const error = this.#redactError(caught instanceof Error ? caught : new Error(String(caught)));
+        if (isAccessRefused(error)) {
+          throw new ConnectionFailedError(`broker ${redactedUrls[index]} refused the credentials: ${error.message}`, { cause: error });
+        }
+        if (attempt >= reconnect.maxAttempts) {
+          throw new ConnectionFailedError(`could not connect to ${redactedUrls.join(', ')} after ${attempt} attempts: ${error.message}`, { cause: error });
+        }
+        this.#urlIndex++;
+        const delayMs = backoffDelay(reconnect, attempt);
+        this.emit('reconnecting', { attempt, delayMs, error });
+        await sleep(delayMs, this.#abort.signal);
+      }
+    }
+  }
+
+  #adopt(connection: AmqpConnection, url: string): LiveConnection {
+    let markClosed!: (error: Error | undefined) => void;
+    const live: LiveConnection = {
+      connection,
+      id: ++this.#connectionCount,
+      url,
+      lost: false,
+      closed: new Promise((resolve) => {
+        markClosed = resolve;
+      }),
+    };
+    connection.on('error', () => {
+      // Always followed by 'close', which carries the same error.
+    });
+    connection.on('close', (error) => {
+      if (live.lost) return;
+      live.lost = true;
+      markClosed(error);
+      if (this.#current === live) this.#current = undefined;
+      if (!live.released) this.emit('disconnected', { url, error: error ? this.#redactError(error) : undefined });
+    });
+    connection.on('blocked', (reason) => this.emit('blocked', reason));
+    connection.on('unblocked', () => this.emit('unblocked'));
+    this.#current = live;
+    this.emit('connected', { url, connectionName: this.#options.connectionName });
+    return live;
+  }
+
+  /** Closes the current connection on purpose (client closed, or idle). */
+  async #release(): Promise<void> {
+    const pending = this.#connecting;
+    if (pending) await pending.catch(() => undefined);
+    const live = this.#current;
+    if (!live) return;
+    this.#current = undefined;
+    live.released = true;
+    await withTimeout(live.connection.close().catch(() => undefined), this.#options.closeTimeoutMs);
+  }
+}
+
+interface LiveConnection extends ConnectionHandle {
+  readonly url: string;
+  lost: boolean;
+  released?: boolean;
+}
+
+function passwordOf(url: string): string | undefined {
+  const authority = url.slice(url.indexOf('://') + 3).split(/[/?#]/, 1)[0]!;
+  const at = authority.lastIndexOf('@');
+  if (at === -1) return undefined;
+  const userinfo = authority.slice(0, at);
+  const colon = userinfo.indexOf(':');
+  if (colon === -1) return undefined;
+  const raw = userinfo.slice(colon + 1);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function isAccessRefused(error: Error): boolean {
+  return /ACCESS[-_]REFUSED|\b403\b/.test(error.message);
+}
+
+/** amqplib's own timeout covers the socket only; this bounds the whole handshake too. */
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  const result = await withTimeout(
+    promise.then((value) => ({ value })),
+    ms,
+  );
+  if (!result) {
+    // A connection that opens after the deadline must not leak.
+    promise.then((late) => (late as { close?: () => Promise<void> }).close?.().catch(() => undefined)).catch(() => undefined);
+    throw new Error(`connection attempt timed out after ${ms} ms`);
+  }
+  return result.value;
+}
+
+export type { ResolvedBackoff };

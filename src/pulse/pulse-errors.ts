@@ -1,0 +1,138 @@
+/**
+ * Errors reported through `PulseClient`'s `error` event or a stream's error
+ * channel. Each says what happened to which message or queue, never a
+ * password.
+ */
+
+/** Where a received message came from, enough to find it in logs. */
+export interface DeliveryInfo {
+  readonly queue: string;
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly redelivered: boolean;
+}
+
+/** A message that could not be decoded (not JSON, or a routing key that does not fit its exchange); rejected without requeue. */
+export class MalformedMessageError extends Error {
+  override readonly name = 'MalformedMessageError';
+  constructor(
+    readonly delivery: DeliveryInfo,
+    /** The raw body, for inspection. */
+    readonly content: Buffer,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`malformed message on ${delivery.exchange} (routing key "${delivery.routingKey}", queue ${delivery.queue}): ${reason}; rejected without requeue`, options);
+  }
+}
+
+/**
+ * A message that none of the current bindings asked for: the durable queue
+ * still has a binding from an earlier version of the bot (AMQP cannot list
+ * bindings). Acknowledged and dropped; unbind it, or delete the queue.
+ */
+export class UnboundMessageError extends Error {
+  override readonly name = 'UnboundMessageError';
+  constructor(readonly delivery: DeliveryInfo) {
+    super(
+      `message on ${delivery.exchange} (routing key "${delivery.routingKey}") matches none of this listener's bindings; ` +
+        `queue ${delivery.queue} probably keeps a binding from an earlier version. Dropped.`,
+    );
+  }
+}
+
+/** `ack()`/`nack()` after the channel that delivered the message closed: nothing was sent; the broker redelivers it. */
+export class StaleDeliveryError extends Error {
+  override readonly name = 'StaleDeliveryError';
+  constructor(
+    readonly delivery: DeliveryInfo,
+    readonly operation: 'ack' | 'nack',
+  ) {
+    super(`${operation} of a message from ${delivery.exchange} skipped: its channel has closed, so the broker will redeliver it`);
+  }
+}
+
+/** The broker cancelled a consumer (its queue was deleted, e.g. by the Pulse guardian); the listener re-declares and resumes. */
+export class ConsumerCancelledError extends Error {
+  override readonly name = 'ConsumerCancelledError';
+  constructor(readonly queue: string) {
+    super(`the broker cancelled the consumer on ${queue} (queue deleted?); messages in it are lost; re-declaring and resuming`);
+  }
+}
+
+/** A channel closed with an error; the listener resumes on a new channel. */
+export class ChannelClosedError extends Error {
+  override readonly name = 'ChannelClosedError';
+  constructor(
+    readonly queue: string,
+    readonly code: number | undefined,
+    options: { cause: unknown },
+  ) {
+    super(`channel for ${queue} closed by the broker: ${String((options.cause as Error)?.message ?? options.cause)}`, options);
+  }
+}
+
+/**
+ * Declaring or binding a queue failed in a way retrying cannot fix: access
+ * refused (403), exchange not found (404), or the queue exists with other
+ * arguments (406). Ends the stream.
+ */
+export class QueueSetupError extends Error {
+  override readonly name = 'QueueSetupError';
+  constructor(
+    readonly queue: string,
+    readonly code: number | undefined,
+    step: string,
+    options: { cause: unknown },
+  ) {
+    super(`${step} for ${queue} failed: ${String((options.cause as Error)?.message ?? options.cause)}${hint(code)}`, options);
+  }
+}
+
+function hint(code: number | undefined): string {
+  if (code === 406) return ' (the queue exists with different arguments: delete it or use another queueName)';
+  if (code === 404) return ' (does the exchange exist?)';
+  if (code === 403) return ' (Pulse users may only create queue/<username>/... and exchange/<username>/...)';
+  return '';
+}
+
+/** A handler failed on a message's last allowed delivery; it was dead-lettered, or dropped when the queue has no dead-letter exchange. */
+export class DeliveryLimitError extends Error {
+  override readonly name = 'DeliveryLimitError';
+  constructor(
+    readonly delivery: DeliveryInfo,
+    /** The message as the handler saw it (a PulseMessage). */
+    readonly pulseMessage: unknown,
+    readonly deliveryCount: number,
+    readonly deadLettered: boolean,
+    options: { cause: unknown },
+  ) {
+    super(
+      `handler failed on delivery ${deliveryCount} of a message from ${delivery.exchange} (routing key "${delivery.routingKey}"); ` +
+        `${deadLettered ? 'dead-lettered' : 'dropped (the queue has no dead-letter exchange)'}: ${String((options.cause as Error)?.message ?? options.cause)}`,
+      options,
+    );
+  }
+}
+
+/** The client was closed; no new subscriptions. */
+export class ClientClosedError extends Error {
+  override readonly name = 'ClientClosedError';
+  constructor() {
+    super('PulseClient is closed');
+  }
+}
+
+/** Reconnection gave up after `reconnect.maxAttempts`, or the broker refused our credentials. */
+export class ConnectionFailedError extends Error {
+  override readonly name = 'ConnectionFailedError';
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The AMQP reply code of a channel or connection error, when it has one. */
+export function amqpCode(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}

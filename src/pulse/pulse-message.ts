@@ -1,0 +1,126 @@
+import type { Binding, FieldsOf, PayloadOf, RoutingKeyFields } from '../bindings/types.js';
+import type { AmqpMessage } from './amqp-api.js';
+import type { DeliveryInfo } from './pulse-errors.js';
+
+/** What `ack()`/`nack()` did: sent it, found the message already settled, or found its channel gone (nothing sent). */
+export type SettleResult = 'sent' | 'already-settled' | 'channel-closed';
+
+/** One received Pulse message, decoded. */
+export interface PulseMessage<Payload = unknown, Fields extends RoutingKeyFields = RoutingKeyFields> {
+  /** Full exchange name, e.g. `exchange/taskcluster-queue/v1/task-completed`. */
+  readonly exchange: string;
+  /** The message's primary routing key as published. */
+  readonly routingKey: string;
+  /** The routing key decoded by the exchange's reference, e.g. `fields.taskId`. */
+  readonly fields: Fields;
+  /** Task routes: the CC entries starting with `route.`, without that prefix. */
+  readonly routes: readonly string[];
+  /** The body, parsed JSON, typed by the exchange's message schema. */
+  readonly payload: Payload;
+  /** The broker delivered it before (to this or another consumer). */
+  readonly redelivered: boolean;
+  /** Which delivery this is, counting from 1; known on quorum queues (`x-delivery-count`), else undefined. */
+  readonly deliveryCount: number | undefined;
+  /** The binding whose exchange this came from. */
+  readonly binding: Binding<Payload, Fields>;
+  /** The queue it was consumed from. */
+  readonly queue: string;
+  /** Whether `ack()` or `nack()` has been called. */
+  readonly settled: boolean;
+  /** Its channel has closed: it can no longer be settled, and the broker will redeliver it. */
+  readonly stale: boolean;
+  /**
+   * Acknowledge: the broker forgets the message. Idempotent; after the
+   * channel closed, a reported no-op (the broker redelivers it). Never throws.
+   */
+  ack(): SettleResult;
+  /** Reject: requeue (default) or, with `{requeue: false}`, dead-letter/drop it. Same safety as `ack()`. */
+  nack(options?: { readonly requeue?: boolean }): SettleResult;
+  /**
+   * Whether the message came from `binding`'s exchange; narrows its payload and
+   * fields to that binding's types. (Several Taskcluster exchanges share one
+   * payload shape, so the types alone cannot tell them apart; the brand keeps
+   * the other branch from narrowing to `never`.)
+   */
+  is<B extends Binding>(binding: B): this is PulseMessage<PayloadOf<B>, FieldsOf<B>> & NarrowedTo<B>;
+}
+
+declare const narrowedTo: unique symbol;
+/** Type-level only: marks a message narrowed by `is()`; never present at run time. */
+export interface NarrowedTo<B> {
+  readonly [narrowedTo]: B;
+}
+
+/** The message type for one binding or a union of bindings (a union of messages, one per binding). */
+export type MessageOf<B> = B extends Binding ? PulseMessage<PayloadOf<B>, FieldsOf<B>> : never;
+
+/** One binding or a list of bindings. */
+export type Bindings = Binding | readonly Binding[];
+
+/** The binding type(s) in a `Bindings` argument. */
+export type BindingIn<I> = I extends readonly (infer B)[] ? B : I;
+
+/** The channel a message came from; sends its ack/nack only while that channel lives. */
+export interface DeliveryChannel {
+  /** False once the channel is gone: its deliveries can no longer be settled. */
+  readonly alive: boolean;
+  settle(raw: AmqpMessage, operation: 'ack' | 'nack', requeue: boolean, message: ReceivedMessage): SettleResult;
+}
+
+export class ReceivedMessage<Payload = unknown, Fields extends RoutingKeyFields = RoutingKeyFields> implements PulseMessage<Payload, Fields> {
+  #settled = false;
+
+  constructor(
+    readonly raw: AmqpMessage,
+    readonly binding: Binding<Payload, Fields>,
+    readonly fields: Fields,
+    readonly routes: readonly string[],
+    readonly payload: Payload,
+    readonly queue: string,
+    readonly deliveryCount: number | undefined,
+    private readonly channel: DeliveryChannel,
+  ) {}
+
+  get exchange(): string {
+    return this.raw.fields.exchange;
+  }
+
+  get routingKey(): string {
+    return this.raw.fields.routingKey;
+  }
+
+  get redelivered(): boolean {
+    return this.raw.fields.redelivered;
+  }
+
+  get settled(): boolean {
+    return this.#settled;
+  }
+
+  /** Its channel is gone: settling it is impossible, the broker redelivers it. */
+  get stale(): boolean {
+    return !this.channel.alive;
+  }
+
+  get delivery(): DeliveryInfo {
+    return { queue: this.queue, exchange: this.exchange, routingKey: this.routingKey, redelivered: this.redelivered };
+  }
+
+  ack(): SettleResult {
+    return this.#settle('ack', false);
+  }
+
+  nack(options: { readonly requeue?: boolean } = {}): SettleResult {
+    return this.#settle('nack', options.requeue ?? true);
+  }
+
+  is<B extends Binding>(binding: B): this is PulseMessage<PayloadOf<B>, FieldsOf<B>> & NarrowedTo<B> {
+    return binding.exchange === this.exchange;
+  }
+
+  #settle(operation: 'ack' | 'nack', requeue: boolean): SettleResult {
+    if (this.#settled) return 'already-settled';
+    this.#settled = true;
+    return this.channel.settle(this.raw, operation, requeue, this);
+  }
+}

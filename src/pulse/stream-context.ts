@@ -1,0 +1,49 @@
+import type { Subscriber, TeardownLogic } from 'rxjs';
+import type { Binding } from '../bindings/types.js';
+import type { MessageDecoder } from './message-decoder.js';
+import { type ConsumerHost, type ConsumerSink, QueueConsumer } from './queue-consumer.js';
+import type { QueueDeclaration } from './queue-options.js';
+
+/** What listen() and consume() streams need from their client. */
+export interface StreamContext {
+  readonly host: ConsumerHost;
+  readonly namespace: string;
+  /** Adds a live consumer; throws ClientClosedError once the client is closed. */
+  register(consumer: QueueConsumer): void;
+  /** Emits the client's `error` event. */
+  report(error: Error): void;
+}
+
+/** A stream's queue: how to declare it, what to bind, how to decode. */
+export interface ConsumerSetup {
+  readonly declaration: QueueDeclaration;
+  readonly bindings: readonly Binding[];
+  readonly decoder: MessageDecoder;
+}
+
+/**
+ * Starts a consumer for one subscriber: its failure errors the stream, the
+ * client closing completes it. Returns the teardown, which stops consuming;
+ * `waitForSettled` lets delivered messages be settled first (bounded).
+ */
+export function runConsumer(
+  context: StreamContext,
+  subscriber: Subscriber<never>,
+  setup: ConsumerSetup,
+  sink: Pick<ConsumerSink, 'deliver' | 'stopTaking'>,
+  waitForSettled: boolean,
+): TeardownLogic {
+  const consumer = new QueueConsumer(context.host, setup.declaration, setup.bindings, setup.decoder, {
+    ...sink,
+    failed: (error) => subscriber.error(error),
+    completed: () => subscriber.complete(),
+  });
+  try {
+    context.register(consumer);
+  } catch (error) {
+    subscriber.error(error);
+    return undefined;
+  }
+  consumer.start();
+  return () => void consumer.stop({ waitForSettled });
+}

@@ -1,0 +1,261 @@
+/**
+ * listen(): a cold observable of decoded messages, against the real broker.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import type { QueueMessages, QueueRoutingKeys } from '../src/index.js';
+
+type TaskCompletedMessage = QueueMessages['taskCompleted'];
+type TaskFailedMessage = QueueMessages['taskFailed'];
+import {
+  defaultPulseClient,
+  listen,
+  MalformedMessageError,
+  PulseClient,
+  type PulseMessage,
+  setDefaultPulseClient,
+  StaleDeliveryError,
+  UnboundMessageError,
+} from '../src/pulse/index.js';
+import { consumingOn, deleteQueues, eventually, RABBIT_URL, TestPublisher, uniqueName } from './support/rabbit.js';
+import { privateQueueEvents, publishCompleted, routingKeyFor, taskCompletedBody, taskFields } from './support/rabbit-fixtures.js';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function assertType<T extends true>(): T | undefined {
+  return undefined;
+}
+
+const events = privateQueueEvents();
+let publisher: TestPublisher;
+const clients: PulseClient[] = [];
+const queues: string[] = [];
+
+function newClient(): PulseClient {
+  const client = new PulseClient({ url: RABBIT_URL, connectionName: uniqueName('pulse-listen-test'), closeTimeoutMs: 2_000 });
+  clients.push(client);
+  return client;
+}
+
+/** Collects the client's error events. */
+function errorsOf(client: PulseClient): Error[] {
+  const errors: Error[] = [];
+  client.on('error', (error) => errors.push(error));
+  return errors;
+}
+
+before(async () => {
+  publisher = await TestPublisher.open();
+  for (const name of ['taskCompleted', 'taskFailed'] as const) await publisher.exchange(events[name]().exchange);
+});
+
+after(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  await deleteQueues(...queues);
+  await publisher.close();
+});
+
+describe('listen()', () => {
+  test('decodes payload, routing-key fields, routes and delivery facts, typed by the binding', async () => {
+    const client = newClient();
+    const binding = events.taskCompleted({ taskId: 'task-a' });
+    const ready = consumingOn(client);
+    const received = firstValueFrom(client.listen(binding));
+    await ready;
+    await publishCompleted(publisher, binding, 'task-a', ['route.index.project.foo', 'route.notify.x', 'other.key']);
+    const message = await received;
+
+    // Compile-time: payload and fields carry the exchange's types.
+    assertType<Equal<typeof message.payload, TaskCompletedMessage>>();
+    assertType<Equal<typeof message.fields, QueueRoutingKeys['taskCompleted']>>();
+
+    assert.equal(message.exchange, binding.exchange);
+    assert.equal(message.routingKey, routingKeyFor(binding, taskFields('task-a')));
+    assert.equal(message.fields.taskId, 'task-a');
+    assert.equal(message.fields.runId, '0');
+    assert.equal(message.fields.routingKeyKind, 'primary');
+    assert.equal(message.fields.reserved, '_');
+    assert.deepEqual(message.routes, ['index.project.foo', 'notify.x']);
+    assert.deepEqual(message.payload, taskCompletedBody('task-a'));
+    assert.equal(message.redelivered, false);
+    assert.equal(message.deliveryCount, 1);
+    assert.equal(message.binding, binding);
+    assert.match(message.queue, /^queue\/guest\/ephemeral-[0-9a-f]{16}$/);
+  });
+
+  test('several bindings: the union of their messages, narrowed with is()', async () => {
+    const client = newClient();
+    const completed = events.taskCompleted();
+    const failed = events.taskFailed();
+    const ready = consumingOn(client);
+    const all = firstValueFrom(client.listen([completed, failed]).pipe(take(2), toArray()));
+    await ready;
+    await publishCompleted(publisher, completed, 'task-c');
+    await publisher.publish(failed.exchange, routingKeyFor(failed, taskFields('task-f')), { ...taskCompletedBody('task-f'), kind: 'failed' });
+    const messages = await all;
+    const exchanges = new Set(messages.map((m) => m.exchange));
+    assert.ok(exchanges.has(completed.exchange) && exchanges.has(failed.exchange), 'got messages from both exchanges');
+    for (const message of messages) {
+      assertType<Equal<typeof message, PulseMessage<TaskCompletedMessage, QueueRoutingKeys['taskCompleted']> | PulseMessage<TaskFailedMessage, QueueRoutingKeys['taskFailed']>>>();
+      if (message.is(failed)) {
+        assert.equal(message.exchange, failed.exchange);
+        const payload: TaskFailedMessage = message.payload;
+        assert.equal(payload.status.taskId, 'task-f');
+      } else {
+        assert.equal(message.exchange, completed.exchange);
+      }
+    }
+  });
+
+  test('is cold: nothing is declared before subscribing; unsubscribing cancels the consumer', async () => {
+    const client = newClient();
+    const queueName = uniqueName('cold');
+    queues.push(`queue/guest/${queueName}`);
+    const stream = client.listen(events.taskCompleted(), { queueName });
+    await assert.rejects(client.queueStatus(queueName), /NOT_FOUND|404/);
+    const subscription = stream.subscribe();
+    await eventually(async () => (await client.queueStatus(queueName).catch(() => ({ consumerCount: 0 }))).consumerCount === 1, 'consumer');
+    subscription.unsubscribe();
+    await eventually(async () => (await client.queueStatus(queueName)).consumerCount === 0, 'consumer cancelled');
+    // A durable named queue survives its consumer.
+    assert.equal((await client.queueStatus(queueName)).queue, `queue/guest/${queueName}`);
+  });
+
+  test('a non-JSON body is rejected without requeue (dead-lettered), reported, and the stream goes on', async () => {
+    const client = newClient();
+    const errors = errorsOf(client);
+    const binding = events.taskCompleted();
+    const queueName = uniqueName('malformed');
+    const deadQueue = `${queueName}-dead`;
+    queues.push(`queue/guest/${queueName}`, `queue/guest/${deadQueue}`);
+    const received: string[] = [];
+    const subscription = client
+      .listen(binding, { queueName, queueType: 'classic', deadLetter: { exchange: `${queueName}-dlx`, queue: deadQueue } })
+      .subscribe((m) => received.push(m.fields.taskId));
+    await eventually(async () => (await client.queueStatus(queueName).catch(() => ({ consumerCount: 0 }))).consumerCount === 1, 'consumer');
+    await publisher.publish(binding.exchange, routingKeyFor(binding, taskFields('bad')), Buffer.from('{not json'));
+    await publishCompleted(publisher, binding, 'good');
+    await eventually(() => received.includes('good'), 'the good message after the bad one');
+    assert.deepEqual(received, ['good']);
+    const malformed = errors.find((e) => e instanceof MalformedMessageError) as MalformedMessageError | undefined;
+    assert.ok(malformed, 'a MalformedMessageError was reported');
+    assert.equal(malformed.content.toString(), '{not json');
+    assert.equal(malformed.delivery.routingKey, routingKeyFor(binding, taskFields('bad')));
+    await eventually(async () => (await client.queueStatus(deadQueue)).messageCount === 1, 'the malformed message in the dead-letter queue');
+    subscription.unsubscribe();
+  });
+
+  test('manual ack is idempotent; nack requeues; ack after the channel closed is a reported no-op', async () => {
+    const client = newClient();
+    const errors = errorsOf(client);
+    const binding = events.taskCompleted({ taskId: 'manual' });
+    const seen: PulseMessage<TaskCompletedMessage, QueueRoutingKeys['taskCompleted']>[] = [];
+    const ready = consumingOn(client);
+    const subscription = client.listen(binding, { ack: 'manual' }).subscribe((m) => seen.push(m));
+    await ready;
+    await publishCompleted(publisher, binding, 'manual');
+    await eventually(() => seen.length >= 1, 'first delivery');
+    const first = seen[0]!;
+    assert.equal(first.nack(), 'sent');
+    assert.equal(first.nack(), 'already-settled');
+    assert.equal(first.ack(), 'already-settled');
+    await eventually(() => seen.some((m) => m !== first && m.redelivered), 'redelivery after nack');
+    const second = seen.find((m) => m !== first && m.redelivered)!;
+    assert.equal(second.ack(), 'sent');
+    assert.equal(second.ack(), 'already-settled', 'a second ack sends nothing (it would close the channel)');
+    // Still healthy: a new message arrives on the same channel.
+    await publishCompleted(publisher, binding, 'manual');
+    await eventually(() => seen.length === 3, 'a later message');
+    const third = seen[2]!;
+    assert.equal(third.redelivered, false);
+    subscription.unsubscribe();
+    // The channel closes asynchronously after unsubscribing; then an ack sends nothing, and says so.
+    await eventually(() => third.stale, 'the channel to close');
+    assert.equal(third.ack(), 'channel-closed');
+    assert.equal(errors.filter((e) => e instanceof StaleDeliveryError).length, 1, 'the stale ack was reported');
+  });
+
+  test('messages matching none of the bindings (left over on a durable queue) are dropped and reported', async () => {
+    const client = newClient();
+    const errors = errorsOf(client);
+    const queueName = uniqueName('stale');
+    queues.push(`queue/guest/${queueName}`);
+    const old = events.taskCompleted({ taskId: 'old-interest' });
+    // An earlier version of the bot bound the queue more widely.
+    const first = client.listen([old, events.taskCompleted({ taskId: 'kept' })], { queueName, queueType: 'classic' }).subscribe();
+    await eventually(async () => (await client.queueStatus(queueName).catch(() => ({ consumerCount: 0 }))).consumerCount === 1, 'consumer');
+    first.unsubscribe();
+    await eventually(async () => (await client.queueStatus(queueName)).consumerCount === 0, 'old consumer gone');
+    const received: string[] = [];
+    const current = client.listen(events.taskCompleted({ taskId: 'kept' }), { queueName, queueType: 'classic' }).subscribe((m) => received.push(m.fields.taskId));
+    await eventually(async () => (await client.queueStatus(queueName)).consumerCount === 1, 'consumer');
+    await publishCompleted(publisher, old, 'old-interest');
+    await publishCompleted(publisher, old, 'kept');
+    await eventually(() => received.includes('kept'), 'the wanted message');
+    assert.deepEqual(received, ['kept']);
+    await eventually(() => errors.some((e) => e instanceof UnboundMessageError), 'the stale message reported');
+    current.unsubscribe();
+  });
+
+  test('maxLength with drop-head keeps the queue bounded', async () => {
+    const client = newClient();
+    const queueName = uniqueName('bounded');
+    queues.push(`queue/guest/${queueName}`);
+    const binding = events.taskCompleted();
+    const held: unknown[] = [];
+    // prefetch 1 and manual ack: one message in flight, the rest wait in the queue.
+    const subscription = client.listen(binding, { queueName, maxLength: 3, overflow: 'drop-head', prefetch: 1, ack: 'manual' }).subscribe((m) => held.push(m));
+    await eventually(async () => (await client.queueStatus(queueName).catch(() => ({ consumerCount: 0 }))).consumerCount === 1, 'consumer');
+    for (let i = 0; i < 10; i++) await publishCompleted(publisher, binding, `t${i}`);
+    const status = await client.queueStatus(queueName);
+    assert.ok(status.messageCount <= 3, `queue depth ${status.messageCount} is bounded by 3`);
+    subscription.unsubscribe();
+  });
+
+  test('named queues default to quorum: deliveryCount is exact across redeliveries', async () => {
+    const client = newClient();
+    const queueName = uniqueName('quorum');
+    queues.push(`queue/guest/${queueName}`);
+    const binding = events.taskCompleted({ taskId: 'counted' });
+    const counts: Array<number | undefined> = [];
+    const subscription = client.listen(binding, { queueName, ack: 'manual' }).subscribe((m) => {
+      counts.push(m.deliveryCount);
+      if (counts.length < 3) m.nack();
+      else m.ack();
+    });
+    await eventually(async () => (await client.queueStatus(queueName).catch(() => ({ consumerCount: 0 }))).consumerCount === 1, 'consumer');
+    await publishCompleted(publisher, binding, 'counted');
+    await eventually(() => counts.length === 3, 'three deliveries');
+    assert.deepEqual(counts, [1, 2, 3]);
+    subscription.unsubscribe();
+  });
+
+  test('top-level listen() uses a default client from the environment (a local broker as guest)', async () => {
+    setDefaultPulseClient(undefined);
+    const binding = events.taskCompleted({ taskId: 'top-level' });
+    const ready = consumingOn(defaultPulseClient());
+    const received = firstValueFrom(listen(binding));
+    await ready;
+    await publishCompleted(publisher, binding, 'top-level');
+    const message = await received;
+    assert.equal(message.payload.status.taskId, 'top-level');
+    // firstValueFrom unsubscribed; the idle default client lets go of its connection so scripts can exit.
+    await eventually(() => !defaultPulseClient().connected, 'the idle default client to disconnect');
+    await defaultPulseClient().close();
+  });
+
+  test('bad options fail at once, naming the field, before any network I/O', () => {
+    // An address nothing listens on: any I/O attempt would show up as a connection error, not these.
+    const client = new PulseClient({ url: 'amqp://nobody:secret@127.0.0.1:1', reconnect: { maxAttempts: 1 } });
+    clients.push(client);
+    const binding = events.taskCompleted();
+    assert.throws(() => client.listen([]), /bindings: must hold at least one binding/);
+    assert.throws(() => client.listen(binding, { maxLength: 10 }), /overflow: is required with maxLength/);
+    assert.throws(() => client.listen(binding, { queueType: 'quorum' }), /queueType: quorum queues must be named/);
+    assert.throws(() => client.listen(binding, { queueName: 'queue/guest/x' }), /queueName: give the short name/);
+    assert.throws(() => client.listen(binding, { prefetch: 0 }), /prefetch: must be an integer 1-65535/);
+    assert.throws(() => client.listen({ exchange: 'x' } as never), /bindings\[0\]\.routingKeyPattern/);
+    assert.throws(() => client.consume(binding, () => undefined, { concurrency: 0 }), /concurrency: must be a positive integer/);
+    assert.equal(client.connected, false);
+  });
+});

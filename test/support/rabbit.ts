@@ -1,0 +1,143 @@
+/**
+ * Test helpers for the real RabbitMQ on 127.0.0.1:5672: unique names, a
+ * publisher on its own amqplib connection (confirms on), and broker-side
+ * faults aimed only at this test's own connections, since other suites share
+ * the broker.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import amqplib from 'amqplib';
+
+const run = promisify(execFile);
+
+export const RABBIT_URL = process.env.TEST_RABBIT_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/** A name unique to this run, e.g. `pulse-test-3f2a9c1d`. */
+export function uniqueName(prefix = 'pulse-test'): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export interface PublishOptions {
+  /** Extra routing keys (task routes go here as `route.<route>`). */
+  readonly cc?: readonly string[];
+}
+
+/** Publishes through a separate connection with publisher confirms, like a Taskcluster service. */
+export class TestPublisher {
+  private constructor(
+    private readonly connection: amqplib.ChannelModel,
+    private readonly channel: amqplib.ConfirmChannel,
+    private readonly exchanges: string[],
+  ) {}
+
+  static async open(): Promise<TestPublisher> {
+    const connection = await amqplib.connect(RABBIT_URL, { noDelay: true, clientProperties: { connection_name: uniqueName('test-publisher') } });
+    connection.on('error', () => undefined);
+    const channel = await connection.createConfirmChannel();
+    channel.on('error', () => undefined);
+    return new TestPublisher(connection, channel, []);
+  }
+
+  /** Declares a durable topic exchange (deleted by `close()`); durable so it survives broker restarts. */
+  async exchange(name: string): Promise<string> {
+    await this.channel.assertExchange(name, 'topic', { durable: true, autoDelete: false });
+    this.exchanges.push(name);
+    return name;
+  }
+
+  /** Publishes a JSON payload (or a raw body) persistently, and waits for the broker's confirm. */
+  async publish(exchange: string, routingKey: string, body: unknown, options: PublishOptions = {}): Promise<void> {
+    const content = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+    await new Promise<void>((resolve, reject) => {
+      this.channel.publish(
+        exchange,
+        routingKey,
+        content,
+        {
+          persistent: true,
+          contentType: 'application/json',
+          contentEncoding: 'utf-8',
+          ...(options.cc ? { CC: [...options.cc] } : {}),
+        },
+        (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
+      );
+    });
+  }
+
+  /** A plain channel on the publisher's connection, for checks and deletions from outside the client. */
+  async sideChannel(): Promise<amqplib.Channel> {
+    const channel = await this.connection.createChannel();
+    channel.on('error', () => undefined);
+    return channel;
+  }
+
+  async close(): Promise<void> {
+    try {
+      const channel = await this.sideChannel();
+      for (const exchange of this.exchanges) await channel.deleteExchange(exchange).catch(() => undefined);
+      await channel.close().catch(() => undefined);
+    } finally {
+      await this.connection.close().catch(() => undefined);
+    }
+  }
+}
+
+/** Deletes queues by full name, ignoring ones already gone. */
+export async function deleteQueues(...queues: string[]): Promise<void> {
+  const connection = await amqplib.connect(RABBIT_URL);
+  connection.on('error', () => undefined);
+  try {
+    for (const queue of queues) {
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      await channel.deleteQueue(queue).catch(() => undefined);
+      await channel.close().catch(() => undefined);
+    }
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+/** Runs rabbitmqctl, returning stdout. */
+export async function rabbitmqctl(...args: string[]): Promise<string> {
+  const { stdout } = await run('rabbitmqctl', args, { timeout: 60_000 });
+  return stdout;
+}
+
+/** Broker-side pids of the connections carrying this connection name. */
+export async function connectionPids(connectionName: string): Promise<string[]> {
+  const out = await rabbitmqctl('list_connections', '-q', '--no-table-headers', 'pid', 'client_properties');
+  return out
+    .split('\n')
+    .filter((line) => line.includes(`"connection_name",longstr,"${connectionName}"`))
+    .map((line) => line.split(/\s+/, 1)[0]!)
+    .filter((pid) => pid.startsWith('<'));
+}
+
+/**
+ * Force-closes, from the broker side, every connection named `connectionName`
+ * (and only those: other suites share the broker). Returns how many it closed.
+ */
+export async function killConnections(connectionName: string, reason = 'test: forced close'): Promise<number> {
+  const pids = await connectionPids(connectionName);
+  for (const pid of pids) await rabbitmqctl('close_connection', pid, reason);
+  return pids.length;
+}
+
+/** Resolves when `predicate` holds, polling; rejects with `what` after `timeoutMs`. */
+export async function eventually(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await predicate()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Resolves with the next `consuming` event of a client: its subscription is bound and consuming. */
+export function consumingOn(client: {
+  once(event: 'consuming', listener: (info: { readonly queue: string; readonly consumerTag: string; readonly resumed: boolean }) => void): unknown;
+}): Promise<{ readonly queue: string; readonly consumerTag: string; readonly resumed: boolean }> {
+  return new Promise((resolve) => client.once('consuming', resolve));
+}
