@@ -1,0 +1,262 @@
+/**
+ * consume(): at-least-once handling with bounded concurrency, retries and
+ * dead-lettering, against the real broker.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { delay, of, throwError } from 'rxjs';
+import { concatMap } from 'rxjs/operators';
+import {
+  type ConsumeOutcome,
+  DeliveryLimitError,
+  MalformedMessageError,
+  PulseClient,
+  type PulseClientOptions,
+} from '../src/pulse/index.js';
+import { consumingOn, deleteQueues, eventually, RABBIT_URL, TestPublisher, uniqueName } from './support/rabbit.js';
+import { privateQueueEvents, publishCompleted, routingKeyFor, taskFields } from './support/rabbit-fixtures.js';
+
+const events = privateQueueEvents();
+const binding = events.taskCompleted();
+let publisher: TestPublisher;
+const clients: PulseClient[] = [];
+const queues: string[] = [];
+
+function newClient(options: Partial<PulseClientOptions> = {}): PulseClient {
+  const client = new PulseClient({ url: RABBIT_URL, connectionName: uniqueName('pulse-consume-test'), closeTimeoutMs: 3_000, ...options });
+  clients.push(client);
+  return client;
+}
+
+function queueFor(prefix: string): string {
+  const name = uniqueName(prefix);
+  queues.push(`queue/guest/${name}`, `queue/guest/${name}-dead`);
+  return name;
+}
+
+function errorsOf(client: PulseClient): Error[] {
+  const errors: Error[] = [];
+  client.on('error', (error) => errors.push(error));
+  return errors;
+}
+
+before(async () => {
+  publisher = await TestPublisher.open();
+  await publisher.exchange(binding.exchange);
+});
+
+after(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  await deleteQueues(...queues);
+  await publisher.close();
+});
+
+describe('consume()', () => {
+  test('acks after the handler succeeds and emits one outcome per message', async () => {
+    const client = newClient();
+    const queueName = queueFor('ok');
+    const outcomes: ConsumeOutcome<unknown, string>[] = [];
+    const ready = consumingOn(client);
+    const subscription = client.consume(binding, async (m) => `done ${m.fields.taskId}`, { queueName }).subscribe((o) => outcomes.push(o));
+    await ready;
+    for (const id of ['a', 'b', 'c']) await publishCompleted(publisher, binding, id);
+    await eventually(() => outcomes.length === 3, 'three outcomes');
+    assert.deepEqual(outcomes.map((o) => o.status === 'handled' && [o.result, o.ack]).sort(), [['done a', 'sent'], ['done b', 'sent'], ['done c', 'sent']]);
+    subscription.unsubscribe();
+    await eventually(async () => (await client.queueStatus(queueName)).consumerCount === 0, 'consumer gone');
+    assert.equal((await client.queueStatus(queueName)).messageCount, 0, 'nothing left unacked');
+  });
+
+  test('a handler that throws is retried, then succeeds', async () => {
+    const client = newClient();
+    const queueName = queueFor('retry');
+    let calls = 0;
+    const outcomes: string[] = [];
+    const ready = consumingOn(client);
+    const subscription = client
+      .consume(
+        binding,
+        (m) => {
+          calls++;
+          if (calls < 3) throw new Error(`database down (call ${calls})`);
+          return m.fields.taskId;
+        },
+        { queueName, retryDelayMs: 10 },
+      )
+      .subscribe((o) => outcomes.push(`${o.status}:${'deliveryCount' in o ? o.deliveryCount : o.message.deliveryCount}`));
+    await ready;
+    await publishCompleted(publisher, binding, 'flaky');
+    await eventually(() => outcomes.length === 3, 'three outcomes');
+    assert.deepEqual(outcomes, ['retrying:1', 'retrying:2', 'handled:3']);
+    subscription.unsubscribe();
+  });
+
+  test('a poison message is dead-lettered after maxDeliveries (quorum: exact counts), with an error event carrying it', async () => {
+    const client = newClient();
+    const errors = errorsOf(client);
+    const queueName = queueFor('poison');
+    const outcomes: string[] = [];
+    const ready = consumingOn(client);
+    const subscription = client
+      .consume(
+        binding,
+        () => {
+          throw new Error('cannot handle this');
+        },
+        { queueName, maxDeliveries: 3, retryDelayMs: 0, deadLetter: { exchange: `${queueName}-dlx`, queue: `${queueName}-dead` } },
+      )
+      .subscribe((o) => outcomes.push(o.status));
+    await ready;
+    await publishCompleted(publisher, binding, 'poison');
+    await eventually(() => outcomes.includes('dead-lettered'), 'dead-lettered');
+    assert.deepEqual(outcomes, ['retrying', 'retrying', 'dead-lettered']);
+    const limit = errors.find((e) => e instanceof DeliveryLimitError) as DeliveryLimitError | undefined;
+    assert.ok(limit, 'a DeliveryLimitError was reported');
+    assert.equal(limit.deliveryCount, 3);
+    assert.equal(limit.deadLettered, true);
+    assert.equal((limit.pulseMessage as { fields: { taskId: string } }).fields.taskId, 'poison');
+    assert.match(String((limit.cause as Error).message), /cannot handle this/);
+    await eventually(async () => (await client.queueStatus(`${queueName}-dead`)).messageCount === 1, 'the message in the dead-letter queue');
+    subscription.unsubscribe();
+  });
+
+  test('classic queues count deliveries without x-delivery-count, and drop when no dead-letter exchange is set', async () => {
+    const client = newClient();
+    const errors = errorsOf(client);
+    const queueName = queueFor('classic-poison');
+    const outcomes: string[] = [];
+    const ready = consumingOn(client);
+    const subscription = client
+      .consume(
+        binding,
+        (m) => {
+          assert.equal(m.deliveryCount, m.redelivered ? undefined : 1, 'classic queues only know the first delivery');
+          throw new Error('still failing');
+        },
+        { queueName, queueType: 'classic', maxDeliveries: 4, retryDelayMs: 0 },
+      )
+      .subscribe((o) => outcomes.push(`${o.status}:${'deliveryCount' in o ? o.deliveryCount : ''}`));
+    await ready;
+    await publishCompleted(publisher, binding, 'classic-poison');
+    await eventually(() => outcomes.some((o) => o.startsWith('dropped')), 'dropped');
+    assert.deepEqual(outcomes, ['retrying:1', 'retrying:2', 'retrying:3', 'dropped:4']);
+    assert.ok(errors.some((e) => e instanceof DeliveryLimitError && !e.deadLettered));
+    subscription.unsubscribe();
+    await eventually(async () => (await client.queueStatus(queueName)).consumerCount === 0, 'consumer gone');
+    assert.equal((await client.queueStatus(queueName)).messageCount, 0);
+  });
+
+  test('a handler may return an observable: success is completion, failure is its error', async () => {
+    const client = newClient();
+    const queueName = queueFor('observable');
+    const outcomes: string[] = [];
+    const ready = consumingOn(client);
+    const subscription = client
+      .consume(
+        binding,
+        (m) =>
+          of(m.fields.taskId).pipe(
+            delay(5),
+            concatMap((id) => (id === 'bad' ? throwError(() => new Error('observable failed')) : of(`seen ${id}`))),
+          ),
+        { queueName, maxDeliveries: 1 },
+      )
+      .subscribe((o) => outcomes.push(o.status === 'handled' ? String(o.result) : o.status));
+    await ready;
+    await publishCompleted(publisher, binding, 'good');
+    await publishCompleted(publisher, binding, 'bad');
+    await eventually(() => outcomes.length === 2, 'two outcomes');
+    assert.deepEqual(outcomes.sort(), ['dropped', 'seen good']);
+    subscription.unsubscribe();
+  });
+
+  test('runs at most `concurrency` handlers at once', async () => {
+    const client = newClient();
+    const queueName = queueFor('concurrency');
+    let running = 0;
+    let peak = 0;
+    let done = 0;
+    const ready = consumingOn(client);
+    const subscription = client
+      .consume(
+        binding,
+        async () => {
+          peak = Math.max(peak, ++running);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          running--;
+          done++;
+        },
+        { queueName, concurrency: 3 },
+      )
+      .subscribe();
+    await ready;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => publishCompleted(publisher, binding, `c${i}`)));
+    await eventually(() => done === 20, 'all handled');
+    assert.equal(peak, 3, 'three at once, never more');
+    subscription.unsubscribe();
+  });
+
+  test('a non-JSON body is rejected without requeue and reported; the next message is handled', async () => {
+    const client = newClient();
+    const errors = errorsOf(client);
+    const queueName = queueFor('junk');
+    const handled: string[] = [];
+    const ready = consumingOn(client);
+    const subscription = client.consume(binding, (m) => void handled.push(m.fields.taskId), { queueName }).subscribe();
+    await ready;
+    await publisher.publish(binding.exchange, routingKeyFor(binding, taskFields('junk')), Buffer.from('\u0000\u0001 binary junk'));
+    await publishCompleted(publisher, binding, 'after-junk');
+    await eventually(() => handled.includes('after-junk'), 'the next message');
+    assert.deepEqual(handled, ['after-junk']);
+    assert.ok(errors.some((e) => e instanceof MalformedMessageError));
+    assert.equal((await client.queueStatus(queueName)).messageCount, 0, 'the junk is not requeued');
+    subscription.unsubscribe();
+  });
+
+  test('close() stops taking messages, waits for in-flight handlers, acks them, completes the stream', async () => {
+    const client = newClient();
+    const queueName = queueFor('close');
+    const started: string[] = [];
+    const finished: string[] = [];
+    let completed = false;
+    const ready = consumingOn(client);
+    client
+      .consume(
+        binding,
+        async (m) => {
+          started.push(m.fields.taskId);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          finished.push(m.fields.taskId);
+        },
+        { queueName, concurrency: 2, prefetch: 4 },
+      )
+      .subscribe({ complete: () => (completed = true) });
+    await ready;
+    for (let i = 0; i < 6; i++) await publishCompleted(publisher, binding, `slow${i}`);
+    await eventually(() => started.length === 2, 'two handlers running');
+    await client.close();
+    assert.equal(completed, true, 'the stream completed');
+    assert.deepEqual([...finished].sort(), [...started].sort(), 'every started handler finished before close() resolved');
+    // Started ones were acked; the rest went back to the queue for the next run.
+    const checker = newClient();
+    const status = await checker.queueStatus(queueName);
+    assert.equal(status.messageCount, 6 - finished.length);
+    assert.equal(status.consumerCount, 0);
+  });
+
+  test('close() is bounded by closeTimeoutMs when a handler hangs; the message stays queued', async () => {
+    const client = newClient({ closeTimeoutMs: 300 });
+    const queueName = queueFor('hang');
+    const ready = consumingOn(client);
+    let started = false;
+    client.consume(binding, () => ((started = true), new Promise(() => undefined)), { queueName }).subscribe();
+    await ready;
+    await publishCompleted(publisher, binding, 'hangs');
+    await eventually(() => started, 'handler started');
+    const begin = Date.now();
+    await client.close();
+    assert.ok(Date.now() - begin < 3_000, 'close() gave up waiting');
+    const checker = newClient();
+    await eventually(async () => (await checker.queueStatus(queueName)).messageCount === 1, 'the unacked message back in the queue');
+  });
+});
