@@ -62,7 +62,7 @@ export class QueueConsumer {
   #state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
   #active: ActiveChannel | undefined;
   #queueName: string | undefined;
-  #queueConnectionId: number | undefined;
+  #queueHandle: ConnectionHandle | undefined;
   readonly #abort = new AbortController();
   #stopped: Promise<void> | undefined;
   readonly #bindings: ReadonlyArray<Pick<Binding, 'exchange' | 'routingKeyPattern'>>;
@@ -110,19 +110,38 @@ export class QueueConsumer {
     this.#abort.abort();
     const active = this.#active;
     if (wasRunning && active?.alive) {
-      await withTimeout(
-        Promise.resolve()
-          .then(() => active.channel.cancel(active.consumerTag))
-          .catch(() => undefined),
-        this.host.closeTimeoutMs,
-      );
+      await this.#bestEffort(() => active.channel.cancel(active.consumerTag));
       this.sink.stopTaking();
       if (waitForSettled) await withTimeout(active.idle(), this.host.closeTimeoutMs);
+      if (this.declaration.deleteOnStop) await this.#bestEffort(() => active.channel.deleteQueue(active.queue));
       active.end({ kind: 'closed' });
-      await withTimeout(closeQuietly(active.channel), this.host.closeTimeoutMs);
+      await this.#bestEffort(() => active.channel.close());
+    } else if (this.declaration.deleteOnStop) {
+      await this.#deleteLeftoverQueue();
     }
     this.#state = 'stopped';
     this.host.unregister(this);
+  }
+
+  /**
+   * Stopped between channels (after a channel error or cancel, before
+   * resuming): the ephemeral queue may still exist on the live connection,
+   * collecting messages nobody reads, so delete it on a channel of its own.
+   */
+  async #deleteLeftoverQueue(): Promise<void> {
+    const handle = this.#queueHandle;
+    const queue = this.#queueName;
+    if (!handle || handle.lost || !queue) return;
+    await this.#bestEffort(async () => {
+      const channel = await handle.connection.createChannel();
+      channel.on('error', () => undefined);
+      await channel.deleteQueue(queue).finally(() => closeQuietly(channel));
+    });
+  }
+
+  /** A channel operation that fails harmlessly if the channel is already gone; bounded by closeTimeoutMs. */
+  #bestEffort(operation: () => Promise<unknown>): Promise<unknown> {
+    return withTimeout(Promise.resolve().then(operation).catch(() => undefined), this.host.closeTimeoutMs);
   }
 
   async #run(): Promise<void> {
@@ -160,7 +179,7 @@ export class QueueConsumer {
   async #establish(handle: ConnectionHandle): Promise<ActiveChannel | undefined> {
     const channel = await handle.connection.createChannel();
     let channelError: Error | undefined;
-    const fresh = this.#queueConnectionId !== handle.id;
+    const fresh = this.#queueHandle?.id !== handle.id;
     const queue = fresh || !this.#queueName ? this.declaration.nameFor(true) : this.#queueName;
     const consumerTag = `${this.host.connectionName}/c${this.#id}.${++this.#channelSequence}`;
     const active = new ActiveChannel(channel, queue, consumerTag, (error) => this.host.report(error));
@@ -185,13 +204,14 @@ export class QueueConsumer {
     await this.#declareDeadLetter(channel, step);
     await step('declaring the queue', () => channel.assertQueue(queue, this.declaration.assertOptions));
     this.#queueName = queue;
-    this.#queueConnectionId = handle.id;
+    this.#queueHandle = handle;
     for (const binding of this.#bindings) {
       await step(`binding to ${binding.exchange} with "${binding.routingKeyPattern}"`, () =>
         channel.bindQueue(queue, binding.exchange, binding.routingKeyPattern),
       );
     }
     if (this.#state !== 'running') {
+      if (this.declaration.deleteOnStop) await this.#bestEffort(() => channel.deleteQueue(queue));
       active.end({ kind: 'closed' });
       await closeQuietly(channel);
       return undefined;

@@ -41,6 +41,8 @@ export interface QueueOptions {
 /** A queue declaration resolved against a namespace, ready to assert on any connection. */
 export interface QueueDeclaration {
   readonly durable: boolean;
+  /** Delete the queue when its subscription ends (ephemeral queues). */
+  readonly deleteOnStop: boolean;
   readonly prefetch: number;
   readonly assertOptions: AmqpAssertQueueOptions;
   readonly deadLetterExchange: string | undefined;
@@ -88,10 +90,14 @@ export function resolveQueueOptions(namespace: string, options: QueueOptions): Q
     if (options.queueType === 'quorum') {
       throw new PulseConfigError('queueType', 'quorum queues must be named: give queueName (an unnamed queue is exclusive, which quorum queues cannot be)');
     }
+    // Exclusive: gone with the connection. Not auto-delete: that would also
+    // delete it, with its messages, when a channel error ends the consumer;
+    // the subscription deletes it when it ends instead.
     return {
       durable: false,
+      deleteOnStop: true,
       prefetch,
-      assertOptions: { durable: false, exclusive: true, autoDelete: true, arguments: args },
+      assertOptions: { durable: false, exclusive: true, autoDelete: false, arguments: args },
       deadLetterExchange,
       deadLetterQueue,
       nameFor: () => `queue/${namespace}/ephemeral-${randomBytes(8).toString('hex')}`,
@@ -106,6 +112,7 @@ export function resolveQueueOptions(namespace: string, options: QueueOptions): Q
   args['x-queue-type'] = queueType;
   return {
     durable: true,
+    deleteOnStop: false,
     prefetch,
     assertOptions: { durable: true, exclusive: false, autoDelete: false, arguments: args },
     deadLetterExchange,

@@ -110,7 +110,8 @@ export async function connectionPids(connectionName: string): Promise<string[]> 
   const out = await rabbitmqctl('list_connections', '-q', '--no-table-headers', 'pid', 'client_properties');
   return out
     .split('\n')
-    .filter((line) => line.includes(`"connection_name",longstr,"${connectionName}"`))
+    // rabbitmqctl prints properties as Erlang terms: {"connection_name","<name>"}.
+    .filter((line) => line.includes(`{"connection_name","${connectionName}"}`))
     .map((line) => line.split(/\s+/, 1)[0]!)
     .filter((pid) => pid.startsWith('<'));
 }
