@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { generateApiReferenceModule } from './apis.js';
+import { generateClientFiles } from './clients.js';
 import { generateExchangeModule } from './exchanges.js';
 import { generatedHeader } from './generated-header.js';
 import { loadProjectReferences } from './load-project-references.js';
@@ -24,6 +25,7 @@ export async function generateAll(fromDir: string, outDir: string): Promise<numb
   files.set('exchanges.ts', barrel(refs.exchanges.map((r) => r.serviceName), (s) => `export * from './exchanges/${s}.js';`));
   files.set('apis.ts', barrel(refs.apis.map((r) => r.serviceName), (s) => `export * from './apis/${s}.js';`));
   files.set('types.ts', barrel(services, (s) => `export type * as ${pascalCase(s)}Types from './types/${s}.js';`));
+  for (const [file, content] of generateClientFiles(refs)) files.set(file, content);
 
   await rm(outDir, { recursive: true, force: true });
   for (const [file, content] of files) {

@@ -1,0 +1,58 @@
+import type { HttpResponse } from './transport.js';
+
+/** What an error response said, secrets removed. */
+export interface ErrorAnswer {
+  readonly code: string;
+  readonly reason: string;
+  readonly body: unknown;
+}
+
+/** The value of a successful response: parsed JSON, text for other content, undefined when empty. */
+export function successValue(response: HttpResponse): unknown {
+  if (response.body.length === 0) return undefined;
+  const text = response.body.toString('utf8');
+  return isJson(response.contentType) ? JSON.parse(text) : text;
+}
+
+/**
+ * Reads an error response (`{code, message}` from Taskcluster services). Any
+ * of `secrets` found in it is replaced: a misbehaving server or proxy echoing
+ * the Authorization header must not put it into error messages or logs.
+ */
+export function errorAnswer(response: HttpResponse, secrets: readonly string[]): ErrorAnswer {
+  const text = redact(response.body.toString('utf8'), secrets);
+  let body: unknown = text === '' ? undefined : text;
+  if (text !== '' && (isJson(response.contentType) || /^\s*[{[]/.test(text))) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // keep the text
+    }
+  }
+  const fields = typeof body === 'object' && body !== null ? (body as { code?: unknown; message?: unknown }) : {};
+  const code = typeof fields.code === 'string' ? fields.code : 'UnknownError';
+  const reason = typeof fields.message === 'string' ? fields.message : defaultReason(response.statusCode);
+  return { code, reason: truncate(reason), body };
+}
+
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret !== '' && out.includes(secret)) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType);
+}
+
+function defaultReason(statusCode: number): string {
+  if (statusCode === 401) return 'Authentication Error';
+  if (statusCode >= 500) return 'Internal Server Error';
+  if (statusCode >= 300 && statusCode < 400) return 'Unexpected Redirect';
+  return `HTTP ${statusCode}`;
+}
+
+const MAX_REASON = 2000;
+function truncate(text: string): string {
+  return text.length > MAX_REASON ? `${text.slice(0, MAX_REASON)}…` : text;
+}
