@@ -72,6 +72,12 @@ export class TestPublisher {
     return channel;
   }
 
+  /** Closes the connection, keeping the exchanges (e.g. across a broker restart). */
+  async disconnect(): Promise<void> {
+    await this.connection.close().catch(() => undefined);
+  }
+
+  /** Deletes the exchanges this publisher declared and closes its connection. */
   async close(): Promise<void> {
     try {
       const channel = await this.sideChannel();
