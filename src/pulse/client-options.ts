@@ -152,7 +152,8 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
 
 function checkUrl(field: string, url: string): void {
   if (typeof url !== 'string' || !/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(url)) {
-    throw new PulseConfigError(field, `must be a URL like amqps://user:password@host:5671/vhost, got "${typeof url === 'string' ? redactUrl(url) : typeof url}"`);
+    // The value is not quoted: a malformed URL may still hold a password.
+    throw new PulseConfigError(field, `must be a URL like amqps://user:password@host:5671/vhost (got ${typeof url === 'string' ? `a string of ${url.length} characters without "<scheme>://"` : typeof url})`);
   }
 }
 
