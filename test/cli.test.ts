@@ -70,3 +70,68 @@ describe('tc-pulse CLI', () => {
     assert.match(queue.stdout, /^method {3}queue\.task <taskId> {2}GET \/task\/<taskId>$/m);
   });
 });
+
+describe('tc-pulse listen (real RabbitMQ)', () => {
+  it('prints one JSON line per message when piped, and exits after --count', async () => {
+    const { spawn } = await import('node:child_process');
+    const amqp = await import('amqplib');
+    const exchange = 'exchange/taskcluster-queue/v1/task-completed';
+    const publisher = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+    try {
+      const channel = await publisher.createConfirmChannel();
+      // Taskcluster's exchanges exist on Pulse; locally the first publisher creates it.
+      await channel.assertExchange(exchange, 'topic', { durable: true });
+      const provisionerId = `cli-${process.pid}-${Date.now()}`;
+      const child = spawn(process.execPath, [join(REPO, 'dist/cli/main.js'), 'listen', 'queue.taskCompleted', '--provisionerId', provisionerId, '--count', '2'], {
+        env: { PATH: process.env.PATH, PULSE_URL: 'amqp://guest:guest@127.0.0.1:5672' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "listening" line; stderr: ${stderr}`)), 20_000);
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk;
+          if (stderr.includes('listening on')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      assert.match(stderr, new RegExp(`listening on ${exchange} primary\\.\\*\\.\\*\\.\\*\\.\\*\\.${provisionerId}\\.`));
+      const key = (taskId: string, p: string) => `primary.${taskId}.0.wg.wi.${p}.linux.sched.grp._`;
+      const body = (taskId: string) => Buffer.from(JSON.stringify({ version: 1, runId: 0, status: { taskId } }));
+      const options = { persistent: true, contentType: 'application/json', headers: { CC: ['route.index.cli-test'] } };
+      channel.publish(exchange, key('OTHER', 'someone-else'), body('OTHER'), options); // not bound: never printed
+      channel.publish(exchange, key('T1', provisionerId), body('T1'), options);
+      channel.publish(exchange, key('T2', provisionerId), body('T2'), options);
+      await channel.waitForConfirms();
+      assert.equal(await exited, 0, stderr);
+      const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
+      assert.deepEqual(lines.map((l) => l.fields.taskId), ['T1', 'T2']);
+      assert.deepEqual(lines[0], {
+        exchange,
+        routingKey: key('T1', provisionerId),
+        fields: {
+          routingKeyKind: 'primary', taskId: 'T1', runId: '0', workerGroup: 'wg', workerId: 'wi',
+          provisionerId, workerType: 'linux', schedulerId: 'sched', taskGroupId: 'grp', reserved: '_',
+        },
+        routes: ['index.cli-test'],
+        payload: { version: 1, runId: 0, status: { taskId: 'T1' } },
+        redelivered: false,
+      });
+    } finally {
+      await publisher.close();
+    }
+  });
+
+  it('reports a bad broker URL without echoing its password', () => {
+    const result = tcPulse(['listen', 'queue.taskCompleted', '--count', '1', '--pulse-url', 'not a url s3cr3t']);
+    assert.equal(result.code, 2);
+    assert.doesNotMatch(result.stderr, /s3cr3t/);
+    const count = tcPulse(['listen', 'queue.taskCompleted', '--count', 'many']);
+    assert.equal(count.code, 2);
+    assert.match(count.stderr, /--count must be a positive integer, got "many"/);
+  });
+});

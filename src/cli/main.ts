@@ -5,12 +5,14 @@
  */
 import { createRequire } from 'node:module';
 import { BindingError } from '../bindings/binding-error.js';
+import { PulseConfigError } from '../pulse/client-options.js';
 import { wantsHelp, type Command, type CommandContext } from './command.js';
 import { bindingsCommand } from './commands/bindings.js';
 import { listCommand } from './commands/list.js';
+import { listenCommand } from './commands/listen.js';
 import { UsageError } from './usage-error.js';
 
-const commands: readonly Command[] = [bindingsCommand, listCommand];
+const commands: readonly Command[] = [listenCommand, bindingsCommand, listCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -49,7 +51,7 @@ async function main(argv: readonly string[], context: CommandContext): Promise<n
   try {
     return await command.run(args, context);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof BindingError) {
+    if (error instanceof UsageError || error instanceof BindingError || error instanceof PulseConfigError) {
       context.stderr.write(`tc-pulse ${name}: ${error.message}\nRun "tc-pulse ${name} --help" for usage.\n`);
       return 2;
     }
