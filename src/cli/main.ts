@@ -6,13 +6,16 @@
 import { createRequire } from 'node:module';
 import { BindingError } from '../bindings/binding-error.js';
 import { PulseConfigError } from '../pulse/client-options.js';
+import { ApiArgumentError } from '../rest/api-argument-error.js';
 import { wantsHelp, type Command, type CommandContext } from './command.js';
 import { bindingsCommand } from './commands/bindings.js';
+import { callCommand } from './commands/call.js';
 import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
+import { signedUrlCommand } from './commands/signed-url.js';
 import { UsageError } from './usage-error.js';
 
-const commands: readonly Command[] = [listenCommand, bindingsCommand, listCommand];
+const commands: readonly Command[] = [listenCommand, bindingsCommand, callCommand, signedUrlCommand, listCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -51,8 +54,10 @@ async function main(argv: readonly string[], context: CommandContext): Promise<n
   try {
     return await command.run(args, context);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof BindingError || error instanceof PulseConfigError) {
-      context.stderr.write(`tc-pulse ${name}: ${error.message}\nRun "tc-pulse ${name} --help" for usage.\n`);
+    if (isUsageError(error)) {
+      // node:util's parseArgs appends advice about '--' that only confuses here.
+      const message = error.message.replace(/\. To specify a positional argument[\s\S]*$/, '');
+      context.stderr.write(`tc-pulse ${name}: ${message}\nRun "tc-pulse ${name} --help" for usage.\n`);
       return 2;
     }
     context.stderr.write(`tc-pulse ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -65,6 +70,17 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
+/** Errors that mean the command line was wrong (exit 2), as opposed to a failure while running (exit 1). */
+function isUsageError(error: unknown): error is Error {
+  return (
+    error instanceof UsageError ||
+    error instanceof BindingError ||
+    error instanceof PulseConfigError ||
+    error instanceof ApiArgumentError ||
+    (error instanceof TypeError && String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS'))
+  );
+}
+
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => controller.abort());
