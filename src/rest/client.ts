@@ -28,10 +28,10 @@ export type CallArgs<M> = M extends {
     ? A
     : never;
 
-/** The items of a page: the elements of its array property. */
-export type ItemOf<Page> = {
-  [K in keyof Page]-?: NonNullable<Page[K]> extends readonly (infer Item)[] ? Item : never;
-}[keyof Page];
+/** The items of a page: the elements of its array property (`unknown` for untyped clients). */
+export type ItemOf<Page> = unknown extends Page
+  ? unknown
+  : { [K in keyof Page]-?: NonNullable<Page[K]> extends readonly (infer Item)[] ? Item : never }[keyof Page];
 
 /** The endpoint a client talks to, worked out once from its options. */
 interface Endpoint {
@@ -297,9 +297,13 @@ function sameCredentials(a: Credentials, b: Credentials): boolean {
   return a === b || (a.clientId === b.clientId && a.accessToken === b.accessToken && a.certificate === b.certificate);
 }
 
+/** What must never reach an error: the whole header (also as JSON text, as an echoing body has it), its MAC, the token. */
 function secretsOf(signer: HawkSigner | null, authorization: string | undefined): string[] {
   if (!signer) return [];
-  const secrets = [signer.credentials.accessToken];
-  if (authorization !== undefined) secrets.push(authorization, /mac="([^"]+)"/.exec(authorization)?.[1] ?? '');
+  const secrets: string[] = [];
+  if (authorization !== undefined) {
+    secrets.push(authorization, JSON.stringify(authorization).slice(1, -1), /mac="([^"]+)"/.exec(authorization)?.[1] ?? '');
+  }
+  secrets.push(signer.credentials.accessToken);
   return secrets;
 }
