@@ -1,5 +1,5 @@
 import type { Dispatcher, Pool } from 'undici';
-import { loadUndici } from './lazy-modules.js';
+import { loadPool } from './lazy-modules.js';
 
 export interface HttpRequest {
   readonly method: string;
@@ -32,7 +32,7 @@ const pools = new Map<string, Pool>();
 function poolFor(origin: string): Pool {
   let pool = pools.get(origin);
   if (pool === undefined) {
-    pool = new (loadUndici().Pool)(origin);
+    pool = new (loadPool())(origin);
     pools.set(origin, pool);
   }
   return pool;
