@@ -48,6 +48,7 @@ export class Dereferencer {
       if (name === '$id' || name === '$schema') continue;
       out[name] = this.build(value, path, `${pointer}/${escapePointer(name)}`, baseId);
     }
+    dropFormatOnlyAlternatives(out);
     if (pointer === '') out.title = schemaTypeName(path);
     else {
       const definition = /^\/(?:definitions|\$defs)\/([^/]+)$/.exec(pointer);
@@ -70,3 +71,18 @@ function followPointer(doc: unknown, pointer: string, path: string): unknown {
 
 const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 const unescapePointer = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
+
+// `{type: 'string', anyOf: [{format: 'uri'}, {format: 'regex'}]}` only says which
+// string formats are allowed, but json-schema-to-typescript types each typeless
+// branch as an object, giving `{...} & string`, which no string satisfies. Such
+// alternatives carry nothing a type can express, so they are dropped.
+const STRING_CONSTRAINTS = new Set(['format', 'pattern', 'minLength', 'maxLength']);
+function dropFormatOnlyAlternatives(node: Node): void {
+  if (node.type !== 'string') return;
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    const branches = node[key];
+    const formatOnly = (branch: unknown) =>
+      typeof branch === 'object' && branch !== null && Object.keys(branch).every((k) => STRING_CONSTRAINTS.has(k));
+    if (Array.isArray(branches) && branches.every(formatOnly)) delete node[key];
+  }
+}

@@ -44,8 +44,7 @@ queue.getArtifact({ taskId: 'abc', runId: 0 }, 'name');
 const request: QueueTypes.CreateTaskRequest = {
   created: '2026-01-01T00:00:00.000Z',
   deadline: '2026-01-02T00:00:00.000Z',
-  // (The cast works around json-schema-to-typescript typing `source` as `{...} & string`.)
-  metadata: { name: 'n', description: 'd', owner: 'o@example.com', source: 'https://example.com' as QueueTypes.TaskMetadata['source'] },
+  metadata: { name: 'n', description: 'd', owner: 'o@example.com', source: 'https://example.com' },
   payload: {},
 };
 queue.createTask('abc', request);

@@ -84,9 +84,7 @@ export interface AuthenticateHawkRequest {
     | "connect";
   port: number;
   resource: string;
-  sourceIp?: {
-    [k: string]: unknown | undefined;
-  } & string;
+  sourceIp?: string;
 }
 export interface AwsS3CredentialsResponse {
   credentials: {

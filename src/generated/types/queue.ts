@@ -260,9 +260,7 @@ export interface TaskMetadata {
   description: string;
   name: string;
   owner: string;
-  source: {
-    [k: string]: unknown | undefined;
-  } & string;
+  source: string;
 }
 export interface CreateTaskRequest {
   created: string;
