@@ -1,44 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ApiArgumentError, clientClass, createClient, createClients, fetchClients, type ApiReference } from '../src/index.js';
-import { echo, sendJson, type Handler } from './support/hawk-server.js';
 import { REPO } from './support/project-references.js';
+import { deployment } from './support/rest-deployment.js';
 import { ISSUER, useHawkServer } from './support/rest-fixtures.js';
 
 const loadApi = (service: string) => JSON.parse(readFileSync(join(REPO, 'apis', `${service}.json`), 'utf8')) as ApiReference;
 
-/**
- * A deployment as `fetchReferences` reads it: `/references/manifest.json`, the
- * references it lists and the schemas they use (from this project's files),
- * and the APIs themselves (echoing, Hawk-verified).
- */
-const deployment: Handler = (request, response) => {
-  const path = request.path;
-  if (path === '/references/manifest.json') {
-    const references = readdirSync(join(REPO, 'apis')).flatMap((file) => {
-      const service = file.replace(/\.json$/, '');
-      const urls = [`/references/${service}/v1/api.json`];
-      if (existsSync(join(REPO, 'exchanges', file))) urls.push(`/references/${service}/v1/exchanges.json`);
-      return urls;
-    });
-    return sendJson(response, 200, { references });
-  }
-  const reference = /^\/references\/([\w-]+)\/v1\/(api|exchanges)\.json$/.exec(path);
-  if (reference) {
-    const dir = reference[2] === 'api' ? 'apis' : 'exchanges';
-    return sendJson(response, 200, JSON.parse(readFileSync(join(REPO, dir, `${reference[1]}.json`), 'utf8')));
-  }
-  if (path.startsWith('/schemas/')) {
-    const file = join(REPO, path);
-    return existsSync(file) ? sendJson(response, 200, JSON.parse(readFileSync(file, 'utf8'))) : sendJson(response, 404, {});
-  }
-  return echo(request, response);
-};
-
 describe('clients from references loaded at run time', () => {
-  const server = useHawkServer(deployment);
+  const server = useHawkServer(deployment());
 
   it('createClient: one method per entry, same behaviour as the generated classes', async () => {
     const { requests } = server.reset();
