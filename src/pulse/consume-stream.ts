@@ -67,26 +67,50 @@ export function consumeStream<R>(
       if (!subscriber.closed) subscriber.next(outcome);
     };
 
-    const handle = async (message: ReceivedMessage) => {
-      const deliveryCount = counter.count(message);
-      try {
-        const result = await settle(run(message));
+    const succeeded = (message: ReceivedMessage, result: R) => {
+      counter.settled(message);
+      emit({ status: 'handled', message, result, ack: message.ack() });
+    };
+
+    const failed = async (message: ReceivedMessage, deliveryCount: number, error: unknown) => {
+      if (deliveryCount >= maxDeliveries) {
         counter.settled(message);
-        emit({ status: 'handled', message, result, ack: message.ack() });
-      } catch (error) {
-        if (deliveryCount >= maxDeliveries) {
-          counter.settled(message);
-          const deadLettered = declaration.deadLetterExchange !== undefined;
-          message.nack({ requeue: false });
-          context.report(new DeliveryLimitError(message.delivery, message, deliveryCount, deadLettered, { cause: error }));
-          emit({ status: deadLettered ? 'dead-lettered' : 'dropped', message, error, deliveryCount });
-        } else {
-          counter.failed(message, deliveryCount);
-          await sleep(retryDelay(deliveryCount), stopping.signal);
-          message.nack({ requeue: true });
-          emit({ status: 'retrying', message, error, deliveryCount });
-        }
+        const deadLettered = declaration.deadLetterExchange !== undefined;
+        message.nack({ requeue: false });
+        context.report(new DeliveryLimitError(message.delivery, message, deliveryCount, deadLettered, { cause: error }));
+        emit({ status: deadLettered ? 'dead-lettered' : 'dropped', message, error, deliveryCount });
+        return;
       }
+      counter.failed(message, deliveryCount);
+      await sleep(retryDelay(deliveryCount), stopping.signal);
+      message.nack({ requeue: true });
+      emit({ status: 'retrying', message, error, deliveryCount });
+    };
+
+    const finished = () => {
+      running--;
+      pump();
+    };
+
+    /** Runs the handler; a plain (synchronous) result is settled at once, without a trip through promises. */
+    const handle = (message: ReceivedMessage) => {
+      const deliveryCount = counter.count(message);
+      let result: R | PromiseLike<R> | Observable<R>;
+      try {
+        result = run(message);
+      } catch (error) {
+        running++;
+        void failed(message, deliveryCount, error).finally(finished);
+        return;
+      }
+      if (!isObservable(result) && !isPromiseLike(result)) return succeeded(message, result);
+      running++;
+      settle(result)
+        .then(
+          (value) => succeeded(message, value),
+          (error) => failed(message, deliveryCount, error),
+        )
+        .finally(finished);
     };
 
     const pump = () => {
@@ -94,11 +118,7 @@ export function consumeStream<R>(
         const message = waiting.shift()!;
         // Its channel is gone: the broker has requeued it already.
         if (message.stale) continue;
-        running++;
-        void handle(message).finally(() => {
-          running--;
-          pump();
-        });
+        handle(message);
       }
     };
 
@@ -124,10 +144,14 @@ export function consumeStream<R>(
   });
 }
 
-/** Waits for a handler's result: a promise, an observable (its last value), or a plain value. */
-async function settle<R>(result: R | PromiseLike<R> | Observable<R>): Promise<R> {
+/** Waits for a handler's asynchronous result: a promise, or an observable's last value. */
+function settle<R>(result: PromiseLike<R> | Observable<R>): Promise<R> {
   if (isObservable(result)) return lastValueFrom(result as Observable<R>, { defaultValue: undefined as R });
-  return await result;
+  return Promise.resolve(result);
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function positiveInteger(field: string, value: number): number {

@@ -56,8 +56,7 @@ export class MessageDecoder {
     } catch (cause) {
       return { kind: 'malformed', error: new MalformedMessageError(delivery, raw.content, (cause as Error).message, { cause }) };
     }
-    const routes: string[] = [];
-    for (const key of cc) if (key.startsWith('route.')) routes.push(key.slice(6));
+    const routes = routesOf(cc);
     const count = headers?.['x-delivery-count'];
     // Quorum queues count earlier deliveries; this one is the next.
     const deliveryCount = typeof count === 'number' ? count + 1 : redelivered ? undefined : 1;
@@ -65,18 +64,25 @@ export class MessageDecoder {
   }
 }
 
+const NO_ROUTES: readonly string[] = Object.freeze([]);
+
+/** The CC header as strings; amqplib gives an array of strings, so that case allocates nothing. */
 function ccOf(value: unknown): readonly string[] {
-  if (value === undefined || value === null) return [];
-  const list = Array.isArray(value) ? value : [value];
+  if (value === undefined || value === null) return NO_ROUTES;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
+  const list: unknown[] = Array.isArray(value) ? value : [value];
   return list.map((item) => (Buffer.isBuffer(item) ? item.toString('utf8') : String(item)));
 }
 
+/** Task routes: the CC entries starting with `route.`, without it. */
+function routesOf(cc: readonly string[]): readonly string[] {
+  let routes: string[] | undefined;
+  for (const key of cc) if (key.startsWith('route.')) (routes ??= []).push(key.slice(6));
+  return routes ?? NO_ROUTES;
+}
+
 function matchesAny(matchers: readonly TopicMatcher[], routingKey: string, cc: readonly string[]): boolean {
-  const words = routingKey.split('.');
-  for (const match of matchers) if (match(words)) return true;
-  for (const key of cc) {
-    const ccWords = key.split('.');
-    for (const match of matchers) if (match(ccWords)) return true;
-  }
+  for (const match of matchers) if (match(routingKey)) return true;
+  for (const key of cc) for (const match of matchers) if (match(key)) return true;
   return false;
 }

@@ -1,28 +1,35 @@
 /**
  * AMQP topic matching, as RabbitMQ does it: words separated by dots, `*` is
  * exactly one word, `#` is zero or more words. Used to tell whether a received
- * message was asked for by one of the current bindings.
+ * message was asked for by one of the current bindings, so it must never
+ * say no where RabbitMQ says yes; compiled to one regular expression so that
+ * matching a routing key costs no allocation.
  */
-export type TopicMatcher = (routingKeyWords: readonly string[]) => boolean;
+export type TopicMatcher = (routingKey: string) => boolean;
 
 export function compileTopicPattern(pattern: string): TopicMatcher {
-  const words = pattern.split('.');
-  if (!words.includes('#') && !words.includes('*')) return (key) => key.length === words.length && key.every((w, i) => w === words[i]);
-  return (key) => matchFrom(words, 0, key, 0);
+  const regex = topicPatternRegex(pattern);
+  return (routingKey) => regex.test(routingKey);
 }
 
-function matchFrom(pattern: readonly string[], pi: number, key: readonly string[], ki: number): boolean {
-  while (pi < pattern.length) {
-    const word = pattern[pi]!;
+export function topicPatternRegex(pattern: string): RegExp {
+  // Consecutive `#` match what one does.
+  const words = pattern.split('.').filter((word, i, all) => !(word === '#' && all[i - 1] === '#'));
+  if (words.length === 1 && words[0] === '#') return /^.*$/s;
+  let source = '^';
+  let needDot = false;
+  for (const word of words) {
     if (word === '#') {
-      while (pattern[pi + 1] === '#') pi++;
-      if (pi + 1 === pattern.length) return true;
-      for (let k = ki; k <= key.length; k++) if (matchFrom(pattern, pi + 1, key, k)) return true;
-      return false;
+      // Any number of words, each preceded by a dot (after a word) or followed by one (at the start).
+      source += needDot ? '(?:\\.[^.]*)*' : '(?:[^.]*\\.)*';
+      continue;
     }
-    if (ki >= key.length || (word !== '*' && word !== key[ki])) return false;
-    pi++;
-    ki++;
+    source += (needDot ? '\\.' : '') + (word === '*' ? '[^.]*' : escapeRegex(word));
+    needDot = true;
   }
-  return ki === key.length;
+  return new RegExp(`${source}$`, 's');
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }
