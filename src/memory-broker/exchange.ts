@@ -1,0 +1,77 @@
+import { topicMatches } from './topic-match.js';
+
+export type ExchangeType = 'direct' | 'fanout' | 'topic';
+
+/** Where a binding delivers: a queue, or another exchange (exchange-to-exchange binding). */
+export type Destination = { readonly kind: 'queue'; readonly name: string } | { readonly kind: 'exchange'; readonly name: string };
+
+export interface ExchangeBinding {
+  readonly destination: Destination;
+  readonly pattern: string;
+}
+
+export interface ExchangeDeclaration {
+  readonly type: ExchangeType;
+  readonly durable: boolean;
+  readonly autoDelete: boolean;
+  readonly internal: boolean;
+}
+
+/** An exchange: a name, a type and its bindings. Routing is by the type's rule. */
+export class MemoryExchange {
+  private readonly bindings: ExchangeBinding[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly declaration: ExchangeDeclaration,
+  ) {}
+
+  get bindingCount(): number {
+    return this.bindings.length;
+  }
+
+  /** Adds a binding; binding twice is a no-op, as in AMQP. */
+  bind(destination: Destination, pattern: string): void {
+    if (this.find(destination, pattern) < 0) this.bindings.push({ destination, pattern });
+  }
+
+  /** Removes a binding; true when there was one. */
+  unbind(destination: Destination, pattern: string): boolean {
+    const index = this.find(destination, pattern);
+    if (index < 0) return false;
+    this.bindings.splice(index, 1);
+    return true;
+  }
+
+  /** Removes every binding to a destination; true when there were some. */
+  unbindAll(destination: Destination): boolean {
+    const before = this.bindings.length;
+    for (let i = this.bindings.length - 1; i >= 0; i--) {
+      const d = this.bindings[i]!.destination;
+      if (d.kind === destination.kind && d.name === destination.name) this.bindings.splice(i, 1);
+    }
+    return this.bindings.length < before;
+  }
+
+  /** The destinations a routing key reaches. */
+  route(routingKey: string): Destination[] {
+    return this.bindings.filter((b) => this.matches(b.pattern, routingKey)).map((b) => b.destination);
+  }
+
+  private matches(pattern: string, routingKey: string): boolean {
+    switch (this.declaration.type) {
+      case 'fanout':
+        return true;
+      case 'direct':
+        return pattern === routingKey;
+      case 'topic':
+        return topicMatches(pattern, routingKey);
+    }
+  }
+
+  private find(destination: Destination, pattern: string): number {
+    return this.bindings.findIndex(
+      (b) => b.pattern === pattern && b.destination.kind === destination.kind && b.destination.name === destination.name,
+    );
+  }
+}
