@@ -147,16 +147,22 @@ describe('REST calls reach the right endpoint, signed', () => {
     );
   });
 
-  it('answers: JSON parsed, an empty body is undefined, other content is text', async () => {
+  it('answers: JSON parsed, an empty body is undefined, other content is text, redirects not followed', async () => {
     const queue = new Queue(options());
     server.reset((request, response) => {
       if (request.path.endsWith('/ping')) return void response.writeHead(204).end();
       if (request.path.endsWith('/__version__')) return void response.writeHead(200, { 'content-type': 'text/plain' }).end('v1.2.3');
+      if (request.path.includes('/artifacts/')) {
+        const body = JSON.stringify({ storageType: 's3', url: 'https://bucket.example.com/x' });
+        return void response.writeHead(303, { location: 'https://bucket.example.com/x', 'content-type': 'application/json' }).end(body);
+      }
       sendJson(response, 200, { taskGroupId: 'g', nested: { list: [1, 2] } });
     });
     assert.equal(await queue.ping(), undefined);
     assert.equal(await queue.version(), 'v1.2.3');
     assert.deepEqual(await queue.task('t'), { taskGroupId: 'g', nested: { list: [1, 2] } });
+    // getArtifact answers 303 with the artifact's location: that answer is the result.
+    assert.deepEqual(await queue.getLatestArtifact('t', 'public/x'), { storageType: 's3', url: 'https://bucket.example.com/x' });
   });
 
   it('keeps connections alive: 20 sequential calls use at most two sockets', async () => {
