@@ -176,7 +176,7 @@ export class MemoryChannel extends EventEmitter implements ConfirmChannel, Consu
         properties: deliveredProperties(message),
         content: Buffer.from(message.content),
       };
-      this.post(() => this.emitSafely('return', [returned]));
+      this.post(() => this.emitMessage('return', returned));
     }
     if (confirm) {
       const result = outcome.refused ? new Error('message nacked') : null;
@@ -342,7 +342,7 @@ export class MemoryChannel extends EventEmitter implements ConfirmChannel, Consu
       content: Buffer.from(message.content),
     };
     this.post(() => {
-      if (this.state !== 'closed') this.emitSafely('delivery', [delivery], () => consumer.callback(delivery));
+      if (this.state !== 'closed') this.emitMessage('delivery', delivery, () => consumer.callback(delivery));
     });
   }
 
@@ -520,17 +520,44 @@ export class MemoryChannel extends EventEmitter implements ConfirmChannel, Consu
    * are any, and otherwise breaks the connection, like a frame error.
    */
   private emitSafely(event: string, args: unknown[], first?: () => void): void {
+    const failure = this.tryEmit(event, args, first);
+    if (failure) this.host.failFromFrameError(failure);
+  }
+
+  /**
+   * Emits a message event (`'delivery'`, `'return'`): amqplib reads messages in
+   * a guarded state machine, so an exception from the consumer closes only
+   * this channel, with INTERNAL_ERROR (541), unless `'handler-error'` takes it.
+   */
+  private emitMessage(event: string, message: Message, first?: () => void): void {
+    const failure = this.tryEmit(event, [message], first);
+    if (failure) this.closeForHandlerError(failure);
+  }
+
+  /** Runs the emission; returns the exception nobody handled, if any. */
+  private tryEmit(event: string, args: unknown[], first?: () => void): Error | undefined {
     try {
       first?.();
       this.emit(event, ...args);
+      return undefined;
     } catch (error) {
       const cause = error instanceof Error ? error : new Error(String(error));
-      if (this.listenerCount('handler-error') > 0) {
-        setImmediate(() => this.emit('handler-error', cause, event));
-      } else {
-        this.host.failFromFrameError(cause);
-      }
+      if (this.listenerCount('handler-error') === 0) return cause;
+      setImmediate(() => this.emit('handler-error', cause, event));
+      return undefined;
     }
+  }
+
+  /** The client closes the channel because of the error: `'error'` (code 541) then `'close'`, after the round trip. */
+  private closeForHandlerError(error: Error): void {
+    if (this.state === 'closed' || this.state === 'closing') return;
+    if (this.state === 'open') this.releaseServerSide();
+    this.enter('closing', 'closeBecause called: Error while processing message');
+    this.post(() => {
+      (error as Error & { code?: number }).code = 541;
+      this.emitSafely('error', [error]);
+      this.toClosed();
+    });
   }
 }
 

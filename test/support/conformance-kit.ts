@@ -11,7 +11,10 @@ import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqp
 /** A broker to run the suite against. */
 export interface ConformanceTarget {
   readonly name: string;
-  connect(): Promise<ChannelModel>;
+  /** Opens a connection; `connectionName` lets the broker side find it again. */
+  connect(connectionName?: string): Promise<ChannelModel>;
+  /** Closes a connection from the broker side, as `rabbitmqctl close_connection` does. */
+  forceClose(connection: ChannelModel, connectionName: string, reason: string): Promise<void>;
 }
 
 /** How long any single wait may take before the scenario fails (not a timing assertion). */

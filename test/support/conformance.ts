@@ -780,6 +780,75 @@ export function defineConformanceSuite(target: ConformanceTarget): void {
       assert.deepEqual(await drain(channel, queue), ['still fine']);
     });
 
+    test('a connection the server closes: channels close, then the connection with CONNECTION_FORCED, no error event', options, async () => {
+      const name = unique('forced');
+      const other = await target.connect(name);
+      connections.push(other);
+      const ch = await other.createChannel();
+      const { queue } = await ch.assertQueue('', { exclusive: true });
+      const shared = await namedQueue();
+      await sendConfirmed(shared, 'unacked');
+      const inbox = new Inbox();
+      await ch.consume(shared, inbox.push);
+      await inbox.waitFor(1);
+      const order: string[] = [];
+      ch.on('close', () => order.push('channel close'));
+      other.on('error', (error: Error) => order.push(`error ${error.message}`));
+      const closed = new Promise<Error | undefined>((resolve) => other.on('close', resolve));
+      await target.forceClose(other, name, 'conformance test');
+      const error = (await closed) as Error & { code: number };
+      assert.deepEqual(order, ['channel close']);
+      assert.equal(error.code, 320);
+      assert.equal(error.message, 'Connection closed: 320 (CONNECTION-FORCED) with message "CONNECTION_FORCED - conformance test"');
+      assert.throws(() => ch.ack(inbox.messages[0]!), { name: 'IllegalOperationError' });
+      await assert.rejects(other.createChannel(), { name: 'IllegalOperationError' });
+      // Its exclusive queue went with it; its unacknowledged message went back.
+      const missing = await serverError((await freshChannel()).checkQueue(queue));
+      assert.equal(missing.code, 404);
+      const back = await drain(channel, shared);
+      assert.deepEqual(back, ['unacked']);
+    });
+
+    test('a consumer callback that throws: handler-error if someone listens, else its channel closes with 541', options, async () => {
+      const queue = await namedQueue({ durable: false });
+      const listened = await freshChannel();
+      const reported: [string, string][] = [];
+      listened.on('handler-error', (error: Error, event: string) => reported.push([error.message, event]));
+      await listened.consume(queue, () => {
+        throw new Error('handler bug');
+      }, { noAck: true });
+      await sendConfirmed(queue, 'a');
+      await until('a handler-error', () => reported.length === 1);
+      assert.deepEqual(reported, [['handler bug', 'delivery']]);
+      await listened.close();
+
+      const unlistened = await connection.createChannel();
+      const seen = watch(unlistened);
+      await unlistened.consume(queue, () => {
+        throw new Error('unhandled handler bug');
+      });
+      await sendConfirmed(queue, 'b');
+      await seen.closed;
+      assert.deepEqual(seen.events, ['error 541', 'close']);
+      assert.equal(seen.errors[0]!.message, 'unhandled handler bug');
+      // The connection stays up, and the unacknowledged message went back.
+      assert.deepEqual(await drain(channel, queue), ['b']);
+    });
+
+    test('a consumer that requeues every delivery does not starve the event loop', options, async () => {
+      const queue = await privateQueue();
+      await sendConfirmed(queue, 'boomerang');
+      const ch = await freshChannel();
+      let deliveries = 0;
+      await ch.consume(queue, (message) => {
+        deliveries += 1;
+        if (message) ch.nack(message, false, true);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.ok(deliveries > 1, `redelivered (${deliveries} deliveries) while timers still ran`);
+      await ch.close();
+    });
+
     test('a channel error nobody listens for takes the connection down', options, async () => {
       const other = await target.connect();
       connections.push(other);
