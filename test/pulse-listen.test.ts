@@ -175,6 +175,31 @@ describe('listen()', () => {
     assert.equal(errors.filter((e) => e instanceof StaleDeliveryError).length, 1, 'the stale ack was reported');
   });
 
+  test('batched acks: out-of-order acks and nacks settle exactly what was settled, never a held message', async () => {
+    const client = newClient();
+    const errors = errorsOf(client);
+    const queueName = uniqueName('acks');
+    queues.push(`queue/guest/${queueName}`);
+    const binding = events.taskCompleted();
+    const received: PulseMessage[] = [];
+    const ready = consumingOn(client);
+    const subscription = client.listen(binding, { queueName, queueType: 'classic', ack: 'manual', prefetch: 20 }).subscribe((m) => received.push(m));
+    await ready;
+    for (let i = 0; i < 10; i++) await publishCompleted(publisher, binding, `ack${i}`);
+    await eventually(() => received.length === 10, 'ten deliveries');
+    const byId = (id: number) => received.find((m) => m.fields.taskId === `ack${id}`)!;
+    // Message 4 stays unsettled; acks before and after it, a nack in between, in no particular order.
+    for (const id of [9, 7, 5]) byId(id).ack();
+    byId(8).nack({ requeue: false });
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const id of [3, 1, 0, 2, 6]) byId(id).ack();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    subscription.unsubscribe();
+    await eventually(async () => (await client.queueStatus(queueName)).consumerCount === 0, 'consumer gone');
+    assert.equal((await client.queueStatus(queueName)).messageCount, 1, 'only the held message went back to the queue');
+    assert.deepEqual(errors.map((e) => e.name), [], 'no channel error (a double ack would close the channel with 406)');
+  });
+
   test('messages matching none of the bindings (left over on a durable queue) are dropped and reported', async () => {
     const client = newClient();
     const errors = errorsOf(client);

@@ -1,3 +1,4 @@
+import { AckBatcher } from './ack-batcher.js';
 import type { AmqpChannel, AmqpMessage } from './amqp-api.js';
 import { StaleDeliveryError } from './pulse-errors.js';
 import type { DeliveryChannel, ReceivedMessage, SettleResult } from './pulse-message.js';
@@ -19,6 +20,7 @@ export class ActiveChannel implements DeliveryChannel {
   #unsettled = 0;
   #idleWaiters: Array<() => void> = [];
   #resolveEnd!: (end: ChannelEnd) => void;
+  readonly #acks: AckBatcher<ReceivedMessage>;
   /** Resolves once, when the channel is gone for any reason. */
   readonly ended: Promise<ChannelEnd>;
   readonly openedAt = Date.now();
@@ -31,6 +33,9 @@ export class ActiveChannel implements DeliveryChannel {
   ) {
     this.ended = new Promise((resolve) => {
       this.#resolveEnd = resolve;
+    });
+    this.#acks = new AckBatcher(channel, (messages) => {
+      for (const message of messages) report(new StaleDeliveryError(message.delivery, 'ack'));
     });
   }
 
@@ -47,44 +52,47 @@ export class ActiveChannel implements DeliveryChannel {
     if (!this.#alive) return;
     this.#alive = false;
     this.#unsettled = 0;
+    this.#acks.abandon();
     this.#resolveEnd(end);
     this.#wakeIdle();
   }
 
   /** A delivery handed out for settling. */
-  track(): void {
+  track(message: ReceivedMessage): void {
     this.#unsettled++;
+    this.#acks.delivered(message.raw, message);
   }
 
   settle(raw: AmqpMessage, operation: 'ack' | 'nack', requeue: boolean, message: ReceivedMessage): SettleResult {
-    if (!this.#alive || !this.#send(raw, operation, requeue)) {
+    if (!this.#alive || (operation === 'nack' && !this.#acks.nack(raw, requeue))) {
       this.report(new StaleDeliveryError(message.delivery, operation));
       return 'channel-closed';
     }
+    if (operation === 'ack') this.#acks.ack(raw);
     if (--this.#unsettled === 0) this.#wakeIdle();
     return 'sent';
   }
 
-  /** Settles a delivery that never became a PulseMessage (malformed, unbound). */
+  /** Sends acks requested so far (they are otherwise batched until the next turn of the event loop). */
+  flushAcks(): void {
+    if (this.#alive) this.#acks.flush();
+  }
+
+  /** Settles a delivery that never became a PulseMessage (malformed, unbound), at once. */
   settleRaw(raw: AmqpMessage, operation: 'ack' | 'nack', requeue: boolean): void {
-    if (this.#alive) this.#send(raw, operation, requeue);
+    if (!this.#alive) return;
+    try {
+      if (operation === 'ack') this.channel.ack(raw);
+      else this.channel.nack(raw, false, requeue);
+    } catch {
+      // amqplib throws once the channel is closing; the close event follows.
+    }
   }
 
   /** Resolves when nothing handed out is unsettled, or the channel is gone. */
   idle(): Promise<void> {
     if (this.#unsettled === 0 || !this.#alive) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-
-  #send(raw: AmqpMessage, operation: 'ack' | 'nack', requeue: boolean): boolean {
-    try {
-      if (operation === 'ack') this.channel.ack(raw);
-      else this.channel.nack(raw, false, requeue);
-      return true;
-    } catch {
-      // amqplib throws once the channel is closing; the close event follows.
-      return false;
-    }
   }
 
   #wakeIdle(): void {

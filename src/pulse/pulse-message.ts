@@ -2,7 +2,11 @@ import type { Binding, FieldsOf, PayloadOf, RoutingKeyFields } from '../bindings
 import type { AmqpMessage } from './amqp-api.js';
 import type { DeliveryInfo } from './pulse-errors.js';
 
-/** What `ack()`/`nack()` did: sent it, found the message already settled, or found its channel gone (nothing sent). */
+/**
+ * What `ack()`/`nack()` did: `sent` (handed to its channel; acks of one turn
+ * of the event loop go out together), `already-settled` (nothing sent), or
+ * `channel-closed` (nothing sent; the broker redelivers the message).
+ */
 export type SettleResult = 'sent' | 'already-settled' | 'channel-closed';
 
 /** One received Pulse message, decoded. */

@@ -113,6 +113,7 @@ export class QueueConsumer {
       await this.#bestEffort(() => active.channel.cancel(active.consumerTag));
       this.sink.stopTaking();
       if (waitForSettled) await withTimeout(active.idle(), this.host.closeTimeoutMs);
+      active.flushAcks();
       if (this.declaration.deleteOnStop) await this.#bestEffort(() => active.channel.deleteQueue(active.queue));
       active.end({ kind: 'closed' });
       await this.#bestEffort(() => active.channel.close());
@@ -242,7 +243,7 @@ export class QueueConsumer {
     if (!active.alive) return;
     const decoded = this.decoder.decode(raw, active.queue, active);
     if (decoded.kind === 'message') {
-      active.track();
+      active.track(decoded.message);
       this.sink.deliver(decoded.message);
       return;
     }
