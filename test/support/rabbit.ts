@@ -39,10 +39,14 @@ export class TestPublisher {
     return new TestPublisher(connection, channel, []);
   }
 
-  /** Declares a durable topic exchange (deleted by `close()`); durable so it survives broker restarts. */
-  async exchange(name: string): Promise<string> {
+  /**
+   * Declares a durable topic exchange, as Taskcluster does; durable so it
+   * survives broker restarts. Deleted by `close()` unless `keep` (for the real
+   * Taskcluster exchange names, which other suites may use too).
+   */
+  async exchange(name: string, options: { readonly keep?: boolean } = {}): Promise<string> {
     await this.channel.assertExchange(name, 'topic', { durable: true, autoDelete: false });
-    this.exchanges.push(name);
+    if (!options.keep) this.exchanges.push(name);
     return name;
   }
 
