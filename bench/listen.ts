@@ -1,6 +1,8 @@
 /**
  * `npm run bench:listen`: messages per second through
  *   - raw:     amqplib `channel.consume` + `JSON.parse` + `ack` (the limit),
+ *   - raw-batched: the same, acks batched per event-loop turn with one
+ *              `multiple` ack, as the client does (the fair limit for it),
  *   - listen:  `client.listen()` (decode: JSON, routing key, routes; auto ack),
  *   - consume: `client.consume()` with a no-op handler (ack after it resolves),
  * with the same prefetch, the same realistic task-completed payloads and CC
@@ -94,6 +96,9 @@ function body(i: number, sentAt = 0): Buffer {
 
 const CC = ['route.index.project.bench.latest', 'route.checks'];
 
+const MODES = ['raw', 'raw-batched', 'listen', 'consume'] as const;
+type Mode = (typeof MODES)[number];
+
 async function main(): Promise<void> {
   const admin = await amqplib.connect(URL, { noDelay: true, clientProperties: { connection_name: `bench-listen-admin-${run}` } });
   const channel = await admin.createChannel();
@@ -102,7 +107,7 @@ async function main(): Promise<void> {
   try {
     console.log(`bench:listen — ${MESSAGES} messages per run, ${ROUNDS} rounds, prefetch ${PREFETCH}, ${body(0).length}-byte payloads + ${CC.length} CC routes\n`);
     // Warm-up (JIT, connection setup paths), not counted.
-    for (const mode of ['raw', 'listen', 'consume'] as const) {
+    for (const mode of MODES) {
       const queueName = `bench-${run}-warmup-${mode}`;
       const queue = `queue/guest/${queueName}`;
       queues.push(queue);
@@ -112,11 +117,11 @@ async function main(): Promise<void> {
       await drain(mode, queue, queueName, 3_000);
       await channel.deleteQueue(queue);
     }
-    const rates: Record<'raw' | 'listen' | 'consume', number[]> = { raw: [], listen: [], consume: [] };
-    const cpu: Record<'raw' | 'listen' | 'consume', number[]> = { raw: [], listen: [], consume: [] };
+    const rates: Record<Mode, number[]> = { raw: [], 'raw-batched': [], listen: [], consume: [] };
+    const cpu: Record<Mode, number[]> = { raw: [], 'raw-batched': [], listen: [], consume: [] };
     for (let round = 1; round <= ROUNDS; round++) {
       // Rotate the order each round, so that drift and warm-up hit each contender alike.
-      const modes = (['raw', 'listen', 'consume'] as const).map((_, i, all) => all[(i + round - 1) % all.length]!);
+      const modes = MODES.map((_, i, all) => all[(i + round - 1) % all.length]!);
       for (const mode of modes) {
         const queueName = `bench-${run}-${mode}-${round}`;
         const queue = `queue/guest/${queueName}`;
@@ -134,25 +139,26 @@ async function main(): Promise<void> {
         cpu[mode].push((cpuUsed.user + cpuUsed.system) / MESSAGES);
         await channel.deleteQueue(queue);
       }
-      console.log(`round ${round}: raw ${fmt(rates.raw.at(-1)!)}  listen ${fmt(rates.listen.at(-1)!)}  consume ${fmt(rates.consume.at(-1)!)} msg/s`);
+      console.log(`round ${round}: ${MODES.map((mode) => `${mode} ${fmt(rates[mode].at(-1)!)}`).join('  ')} msg/s`);
     }
-    const raw = median(rates.raw);
+    const label = { raw: 'raw amqplib', 'raw-batched': 'raw, batched acks', listen: 'listen()', consume: 'consume()' };
+    const ratios = (values: Record<Mode, number>, invert: boolean) => (mode: Mode) =>
+      (['raw', 'raw-batched'] as const)
+        .map((base) => `${(invert ? values[base] / values[mode] : values[mode] / values[base]).toFixed(2)} of ${base}`)
+        .join(', ');
+    const rate = Object.fromEntries(MODES.map((m) => [m, median(rates[m])])) as Record<Mode, number>;
     console.log(`\nthroughput (median of ${ROUNDS}):`);
-    console.log(`  raw amqplib  ${fmt(raw)} msg/s`);
-    console.log(`  listen()     ${fmt(median(rates.listen))} msg/s   ratio ${(median(rates.listen) / raw).toFixed(2)}`);
-    console.log(`  consume()    ${fmt(median(rates.consume))} msg/s   ratio ${(median(rates.consume) / raw).toFixed(2)}`);
+    for (const mode of MODES) console.log(`  ${label[mode].padEnd(18)} ${fmt(rate[mode]).padStart(7)} msg/s   ${mode.startsWith('raw') ? '' : ratios(rate, false)(mode)}`);
     // Client CPU per message is steadier than msg/s when other processes share the cores with the broker.
-    const rawCpu = median(cpu.raw);
-    console.log(`client CPU per message (median), the lower the better:`);
-    console.log(`  raw amqplib  ${rawCpu.toFixed(1)} µs`);
-    console.log(`  listen()     ${median(cpu.listen).toFixed(1)} µs   throughput-equivalent ratio ${(rawCpu / median(cpu.listen)).toFixed(2)}`);
-    console.log(`  consume()    ${median(cpu.consume).toFixed(1)} µs   throughput-equivalent ratio ${(rawCpu / median(cpu.consume)).toFixed(2)}`);
+    const perMessage = Object.fromEntries(MODES.map((m) => [m, median(cpu[m])])) as Record<Mode, number>;
+    console.log('client CPU per message (median; ratio = raw CPU / our CPU, as a throughput ratio):');
+    for (const mode of MODES) console.log(`  ${label[mode].padEnd(18)} ${perMessage[mode].toFixed(1).padStart(7)} µs      ${mode.startsWith('raw') ? '' : ratios(perMessage, true)(mode)}`);
 
     const rawLatency = await latency('raw');
     const ourLatency = await latency('listen');
     console.log(`\npublish-to-handler latency, ${LATENCY_SAMPLES} sequential messages, separate connections, noDelay:`);
     console.log(`  raw amqplib  p50 ${rawLatency.p50.toFixed(2)} ms  p99 ${rawLatency.p99.toFixed(2)} ms`);
-    console.log(`  listen()     p50 ${ourLatency.p50.toFixed(2)} ms  p99 ${ourLatency.p99.toFixed(2)} ms   (p50 ratio ${(ourLatency.p50 / rawLatency.p50).toFixed(2)})`);
+    console.log(`  listen()     p50 ${ourLatency.p50.toFixed(2)} ms  p99 ${ourLatency.p99.toFixed(2)} ms   (p50 ours/raw ${(ourLatency.p50 / rawLatency.p50).toFixed(2)}, lower is better)`);
 
     await memory();
   } finally {
@@ -177,25 +183,34 @@ async function fill(channel: amqplib.Channel, queue: string, count: number): Pro
 }
 
 /** Consumes `count` messages from a pre-filled queue; returns messages per second. */
-async function drain(mode: 'raw' | 'listen' | 'consume', queue: string, queueName: string, count: number): Promise<number> {
+async function drain(mode: Mode, queue: string, queueName: string, count: number): Promise<number> {
   let received = 0;
   let finish!: () => void;
   const done = new Promise<void>((resolve) => {
     finish = resolve;
   });
-  if (mode === 'raw') {
+  if (mode === 'raw' || mode === 'raw-batched') {
     const connection = await amqplib.connect(URL, { noDelay: true });
     const ch = await connection.createChannel();
     await ch.prefetch(PREFETCH);
+    let last: amqplib.Message | undefined;
     const start = performance.now();
     await ch.consume(queue, (message) => {
       if (!message) return;
       JSON.parse(message.content.toString('utf8'));
-      ch.ack(message);
+      if (mode === 'raw') ch.ack(message);
+      else if (!last) {
+        setImmediate(() => {
+          ch.ack(last!, true);
+          last = undefined;
+        });
+      }
+      if (mode === 'raw-batched') last = message;
       if (++received === count) finish();
     });
     await done;
     const elapsed = performance.now() - start;
+    await new Promise((resolve) => setImmediate(resolve)); // let a pending batched ack go out
     await connection.close();
     return (count / elapsed) * 1000;
   }
