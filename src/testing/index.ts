@@ -1,2 +1,23 @@
-// Public surface of src/testing; re-exported by src/index.ts.
-export {};
+// Public surface of src/testing (the test kit); re-exported by src/index.ts.
+export { PulsePublisher, type PulsePublisherOptions } from './pulse-publisher.js';
+export { MessageValidationError, PublishError, type SchemaViolation } from './publish-errors.js';
+export type {
+  EntryOf,
+  EventsClass,
+  ExchangeNameOf,
+  ExchangeSource,
+  PublishedPulseMessage,
+  PublishFields,
+  PublishInput,
+  PublishPayload,
+  ReferenceOf,
+} from './publish-types.js';
+export { MAX_ROUTES, PULSE_MESSAGE_BYTES } from './wire-message.js';
+// The embedded broker, for tests and demos: `memory://` URLs.
+export {
+  connectMemoryBroker,
+  discardMemoryBroker,
+  getMemoryBroker,
+  type MemoryBroker,
+  type QueueInfo,
+} from '../memory-broker/index.js';

@@ -1,0 +1,85 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsPlugin from 'ajv-formats';
+import { isExternalRef, resolveSchemaRef, schemaPath } from '../references/schema-ids.js';
+import { MessageValidationError, PublishError, type SchemaViolation } from './publish-errors.js';
+import type { SchemaSource } from './schema-source.js';
+
+// ajv-formats is CommonJS with `exports.default`; under NodeNext its default import is the module object.
+const addFormats = ((addFormatsPlugin as unknown as { default?: unknown }).default ?? addFormatsPlugin) as (ajv: Ajv) => Ajv;
+
+/**
+ * Validates message payloads against exchange message schemas with ajv. A
+ * schema and everything it references are loaded from the source the first
+ * time a message needs it; compiled validators are kept.
+ */
+export class MessageValidator {
+  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+  private readonly added = new Set<string>();
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(private readonly source: SchemaSource) {
+    addFormats(this.ajv);
+  }
+
+  /** Throws {@link MessageValidationError} naming each failing path and rule. */
+  validate(exchange: string, schema: string, payload: unknown): void {
+    const validate = this.validatorFor(exchange, schema);
+    if (validate(payload)) return;
+    throw new MessageValidationError(exchange, schema, (validate.errors ?? []).map(violation));
+  }
+
+  private validatorFor(exchange: string, schema: string): ValidateFunction {
+    let validate = this.compiled.get(schema);
+    if (!validate) {
+      this.load(exchange, schema);
+      validate = this.ajv.getSchema(schema);
+      if (!validate) throw new PublishError(exchange, `schema ${schema} could not be compiled`);
+      this.compiled.set(schema, validate);
+    }
+    return validate;
+  }
+
+  /** Adds a schema and, transitively, the schemas its `$ref`s point to. */
+  private load(exchange: string, root: string): void {
+    const pending = [root];
+    while (pending.length > 0) {
+      const path = pending.pop()!;
+      if (this.added.has(path)) continue;
+      const document = this.source(path);
+      if (!document) {
+        throw new PublishError(
+          exchange,
+          `no schema ${path} to validate the message with; give the publisher \`schemas\` (e.g. from fetchReferences()) or \`validate: false\``,
+        );
+      }
+      // Taskcluster's metaschema is not ajv's; the schemas are draft-06/07 compatible without it.
+      const { $schema: _metaschema, ...body } = document;
+      this.ajv.addSchema(body);
+      this.added.add(path);
+      for (const ref of refsIn(document)) {
+        const target = resolveSchemaRef(schemaPath(document.$id), ref).path;
+        if (!isExternalRef(target) && !this.added.has(target)) pending.push(target);
+      }
+    }
+  }
+}
+
+function refsIn(node: unknown, into: string[] = []): string[] {
+  if (Array.isArray(node)) {
+    for (const item of node) refsIn(item, into);
+  } else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) into.push(value);
+      else refsIn(value, into);
+    }
+  }
+  return into;
+}
+
+function violation(error: ErrorObject): SchemaViolation {
+  const params = error.params as Record<string, unknown>;
+  let rule = `${error.message ?? 'is invalid'} (${error.keyword})`;
+  if (error.keyword === 'additionalProperties') rule = `must not have property "${String(params.additionalProperty)}" (additionalProperties)`;
+  if (error.keyword === 'enum') rule = `must be one of ${JSON.stringify(params.allowedValues)} (enum)`;
+  return { path: error.instancePath, rule };
+}

@@ -1,0 +1,9 @@
+/**
+ * PulsePublisher against the real RabbitMQ, read back with raw amqplib.
+ */
+import amqplib from 'amqplib';
+import { definePublisherSuite } from './support/conformance-publisher.js';
+
+const url = process.env.TEST_RABBIT_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+definePublisherSuite({ name: 'RabbitMQ', url, connect: () => amqplib.connect(url) });
