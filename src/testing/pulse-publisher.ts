@@ -14,7 +14,7 @@ import type {
   PublishPayload,
 } from './publish-types.js';
 import { packageSchemas, schemaMap } from './schema-source.js';
-import { PULSE_MESSAGE_BYTES, TASKCLUSTER_PUBLISH_OPTIONS, wireMessage, type LooseInput } from './wire-message.js';
+import { exchangeName, PULSE_MESSAGE_BYTES, TASKCLUSTER_PUBLISH_OPTIONS, wireMessage, type LooseInput } from './wire-message.js';
 
 export interface PulsePublisherOptions {
   /** The broker: `amqp://guest:guest@localhost:5672` (e.g. docker-compose), `memory://` for the embedded broker. */
@@ -98,6 +98,26 @@ export class PulsePublisher {
     return published;
   }
 
+  /**
+   * Declares exchanges as a Taskcluster deployment has them (durable topic
+   * exchanges), so that a bot can bind its queue before the first message is
+   * published: all of `source`'s exchanges, or those named. Returns the full
+   * exchange names.
+   */
+  async declareExchanges<S extends ExchangeSource>(
+    source: S,
+    names?: readonly ExchangeNameOf<S>[],
+    options: { readonly exchangePrefix?: string } = {},
+  ): Promise<string[]> {
+    if (this.closed) throw new Error('PulsePublisher is closed');
+    const reference = referenceOf(source);
+    const wanted: readonly string[] = names ?? reference.entries.map((entry) => entry.name);
+    const exchanges = wanted.map((name) => exchangeName(reference, name, options.exchangePrefix));
+    const session = await this.currentSession();
+    await Promise.all(exchanges.map((exchange) => this.assertExchange(session, exchange)));
+    return exchanges;
+  }
+
   /** Waits for messages being published, then closes the connection. */
   async close(): Promise<void> {
     this.closed = true;
@@ -111,8 +131,7 @@ export class PulsePublisher {
 
   private async send(source: ExchangeSource, name: string, input: LooseInput): Promise<PublishedPulseMessage> {
     if (this.closed) throw new Error('PulsePublisher is closed');
-    const reference: ExchangeReference = typeof source === 'function' ? source.reference : source;
-    const message = wireMessage(reference, name, input, { validator: this.validator, maxMessageBytes: this.maxMessageBytes });
+    const message = wireMessage(referenceOf(source), name, input, { validator: this.validator, maxMessageBytes: this.maxMessageBytes });
     const session = await this.currentSession();
     await this.assertExchange(session, message.exchange);
     await session.draining;
@@ -197,6 +216,10 @@ export class PulsePublisher {
       throw error;
     }
   }
+}
+
+function referenceOf(source: ExchangeSource): ExchangeReference {
+  return typeof source === 'function' ? source.reference : source;
 }
 
 function describe(error: unknown): string {

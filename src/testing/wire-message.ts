@@ -2,7 +2,7 @@ import { BindingError } from '../bindings/binding-error.js';
 import { MAX_ROUTING_KEY_BYTES } from '../bindings/routing-key-pattern.js';
 import { buildRoutingKey } from '../bindings/routing-key.js';
 import { referenceSchemaPath } from '../references/schema-ids.js';
-import type { ExchangeReference } from '../references/types.js';
+import type { ExchangeEntry, ExchangeReference } from '../references/types.js';
 import type { MessageValidator } from './message-validator.js';
 import { PublishError } from './publish-errors.js';
 import type { PublishedPulseMessage } from './publish-types.js';
@@ -43,22 +43,11 @@ export interface LooseInput {
  * any network I/O.
  */
 export function wireMessage(reference: ExchangeReference, name: string, input: LooseInput, rules: WireRules): PublishedPulseMessage {
-  const entry = reference.entries.find((e) => e.name === name);
-  if (!entry) {
-    const known = reference.entries.map((e) => e.name).join(', ');
-    throw new PublishError(`${reference.serviceName} exchanges`, `no exchange named "${name}"; known: ${known}`);
-  }
+  const entry = entryNamed(reference, name);
   if (typeof input !== 'object' || input === null) {
     throw new PublishError(reference.exchangePrefix + entry.exchange, 'publish needs {fields, payload, routes?}');
   }
-  const prefix = input.exchangePrefix ?? reference.exchangePrefix;
-  if (typeof prefix !== 'string' || prefix === '') {
-    throw new PublishError(reference.exchangePrefix + entry.exchange, 'exchangePrefix must be a non-empty string');
-  }
-  const exchange = prefix + entry.exchange;
-  if (Buffer.byteLength(exchange) > MAX_ROUTING_KEY_BYTES) {
-    throw new PublishError(exchange, `exchange name is over ${MAX_ROUTING_KEY_BYTES} bytes`);
-  }
+  const exchange = exchangeName(reference, name, input.exchangePrefix);
   if (typeof input.fields !== 'object' || input.fields === null || Array.isArray(input.fields)) {
     throw new BindingError(exchange, undefined, 'fields must be an object of routing-key fields');
   }
@@ -77,6 +66,26 @@ export function wireMessage(reference: ExchangeReference, name: string, input: L
   // Checked as consumers will see it: after the JSON round trip (dates become strings).
   rules.validator?.validate(exchange, referenceSchemaPath(reference.serviceName, entry.schema), JSON.parse(json));
   return { exchange, routingKey, cc, content };
+}
+
+/** The full name of an exchange, under the reference's prefix or another one. */
+export function exchangeName(reference: ExchangeReference, name: string, exchangePrefix: unknown = reference.exchangePrefix): string {
+  const entry = entryNamed(reference, name);
+  if (typeof exchangePrefix !== 'string' || exchangePrefix === '') {
+    throw new PublishError(reference.exchangePrefix + entry.exchange, 'exchangePrefix must be a non-empty string');
+  }
+  const exchange = exchangePrefix + entry.exchange;
+  if (Buffer.byteLength(exchange) > MAX_ROUTING_KEY_BYTES) {
+    throw new PublishError(exchange, `exchange name is over ${MAX_ROUTING_KEY_BYTES} bytes`);
+  }
+  return exchange;
+}
+
+function entryNamed(reference: ExchangeReference, name: string): ExchangeEntry {
+  const entry = reference.entries.find((e) => e.name === name);
+  if (entry) return entry;
+  const known = reference.entries.map((e) => e.name).join(', ');
+  throw new PublishError(`${reference.serviceName} exchanges`, `no exchange named "${name}"; known: ${known}`);
 }
 
 function routesAsCc(exchange: string, routes: unknown): string[] {

@@ -198,6 +198,25 @@ export function definePublisherSuite(target: PublisherTarget): void {
       assert.equal(failed.exchange, `${exchangePrefix}task-failed`);
     });
 
+    test('declareExchanges sets up a source’s exchanges as a deployment has them, so bots can bind first', options, async () => {
+      const publisher = newPublisher();
+      const exchangePrefix = `exchange/${unique('declare')}/`;
+      const declared = await publisher.declareExchanges(QueueEvents, undefined, { exchangePrefix });
+      exchanges.push(...declared);
+      assert.equal(declared.length, QueueEvents.reference.entries.length);
+      assert.ok(declared.includes(`${exchangePrefix}task-group-resolved`));
+      const check = await raw.createChannel();
+      for (const exchange of declared) await check.checkExchange(exchange);
+      // A bot binds now; the first message reaches it.
+      const inbox = await listenTo(`${exchangePrefix}task-failed`, 'primary.#');
+      const taskId = slugid();
+      const failed = { ...completedPayload(taskId), status: { ...completedPayload(taskId).status, state: 'failed' as const } };
+      await publisher.publish(QueueEvents, 'taskFailed', { fields: completedFields(taskId), payload: failed, exchangePrefix });
+      await inbox.waitFor(1);
+      assert.deepEqual(await publisher.declareExchanges(QueueEvents, ['taskFailed'], { exchangePrefix }), [`${exchangePrefix}task-failed`]);
+      await assert.rejects(publisher.declareExchanges(QueueEvents, ['nope' as 'taskFailed']), { name: 'PublishError', message: /no exchange named "nope"/ });
+    });
+
     test('after close, publish refuses', options, async () => {
       const publisher = newPublisher();
       await publisher.close();
