@@ -3,53 +3,22 @@
  * dead-lettering, against the real broker.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { delay, of, throwError } from 'rxjs';
 import { concatMap } from 'rxjs/operators';
 import {
   type ConsumeOutcome,
   DeliveryLimitError,
   MalformedMessageError,
-  PulseClient,
-  type PulseClientOptions,
 } from '../src/pulse/index.js';
-import { consumingOn, deleteQueues, eventually, RABBIT_URL, TestPublisher, uniqueName } from './support/rabbit.js';
+import { consumingOn, eventually } from './support/rabbit.js';
+import { errorsOf, useRabbitSuite } from './support/rabbit-suite.js';
 import { privateQueueEvents, publishCompleted, routingKeyFor, taskFields } from './support/rabbit-fixtures.js';
 
 const events = privateQueueEvents();
 const binding = events.taskCompleted();
-let publisher: TestPublisher;
-const clients: PulseClient[] = [];
-const queues: string[] = [];
-
-function newClient(options: Partial<PulseClientOptions> = {}): PulseClient {
-  const client = new PulseClient({ url: RABBIT_URL, connectionName: uniqueName('pulse-consume-test'), closeTimeoutMs: 3_000, ...options });
-  clients.push(client);
-  return client;
-}
-
-function queueFor(prefix: string): string {
-  const name = uniqueName(prefix);
-  queues.push(`queue/guest/${name}`, `queue/guest/${name}-dead`);
-  return name;
-}
-
-function errorsOf(client: PulseClient): Error[] {
-  const errors: Error[] = [];
-  client.on('error', (error) => errors.push(error));
-  return errors;
-}
-
-before(async () => {
-  publisher = await TestPublisher.open();
-  await publisher.exchange(binding.exchange);
-});
-
-after(async () => {
-  await Promise.all(clients.map((client) => client.close()));
-  await deleteQueues(...queues);
-  await publisher.close();
-});
+const suite = useRabbitSuite({ exchanges: [binding.exchange], connectionPrefix: 'pulse-consume-test', clientDefaults: { closeTimeoutMs: 3_000 } });
+const { newClient, queueFor } = suite;
 
 describe('consume()', () => {
   test('acks after the handler succeeds and emits one outcome per message', async () => {
@@ -59,7 +28,7 @@ describe('consume()', () => {
     const ready = consumingOn(client);
     const subscription = client.consume(binding, async (m) => `done ${m.fields.taskId}`, { queueName }).subscribe((o) => outcomes.push(o));
     await ready;
-    for (const id of ['a', 'b', 'c']) await publishCompleted(publisher, binding, id);
+    for (const id of ['a', 'b', 'c']) await publishCompleted(suite.publisher, binding, id);
     await eventually(() => outcomes.length === 3, 'three outcomes');
     assert.deepEqual(outcomes.map((o) => o.status === 'handled' && [o.result, o.ack]).sort(), [['done a', 'sent'], ['done b', 'sent'], ['done c', 'sent']]);
     subscription.unsubscribe();
@@ -85,7 +54,7 @@ describe('consume()', () => {
       )
       .subscribe((o) => outcomes.push(`${o.status}:${'deliveryCount' in o ? o.deliveryCount : o.message.deliveryCount}`));
     await ready;
-    await publishCompleted(publisher, binding, 'flaky');
+    await publishCompleted(suite.publisher, binding, 'flaky');
     await eventually(() => outcomes.length === 3, 'three outcomes');
     assert.deepEqual(outcomes, ['retrying:1', 'retrying:2', 'handled:3']);
     subscription.unsubscribe();
@@ -107,7 +76,7 @@ describe('consume()', () => {
       )
       .subscribe((o) => outcomes.push(o.status));
     await ready;
-    await publishCompleted(publisher, binding, 'poison');
+    await publishCompleted(suite.publisher, binding, 'poison');
     await eventually(() => outcomes.includes('dead-lettered'), 'dead-lettered');
     assert.deepEqual(outcomes, ['retrying', 'retrying', 'dead-lettered']);
     const limit = errors.find((e) => e instanceof DeliveryLimitError) as DeliveryLimitError | undefined;
@@ -137,7 +106,7 @@ describe('consume()', () => {
       )
       .subscribe((o) => outcomes.push(`${o.status}:${'deliveryCount' in o ? o.deliveryCount : ''}`));
     await ready;
-    await publishCompleted(publisher, binding, 'classic-poison');
+    await publishCompleted(suite.publisher, binding, 'classic-poison');
     await eventually(() => outcomes.some((o) => o.startsWith('dropped')), 'dropped');
     assert.deepEqual(outcomes, ['retrying:1', 'retrying:2', 'retrying:3', 'dropped:4']);
     assert.ok(errors.some((e) => e instanceof DeliveryLimitError && !e.deadLettered));
@@ -163,8 +132,8 @@ describe('consume()', () => {
       )
       .subscribe((o) => outcomes.push(o.status === 'handled' ? String(o.result) : o.status));
     await ready;
-    await publishCompleted(publisher, binding, 'good');
-    await publishCompleted(publisher, binding, 'bad');
+    await publishCompleted(suite.publisher, binding, 'good');
+    await publishCompleted(suite.publisher, binding, 'bad');
     await eventually(() => outcomes.length === 2, 'two outcomes');
     assert.deepEqual(outcomes.sort(), ['dropped', 'seen good']);
     subscription.unsubscribe();
@@ -190,7 +159,7 @@ describe('consume()', () => {
       )
       .subscribe();
     await ready;
-    await Promise.all(Array.from({ length: 20 }, (_, i) => publishCompleted(publisher, binding, `c${i}`)));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => publishCompleted(suite.publisher, binding, `c${i}`)));
     await eventually(() => done === 20, 'all handled');
     assert.equal(peak, 3, 'three at once, never more');
     subscription.unsubscribe();
@@ -204,8 +173,8 @@ describe('consume()', () => {
     const ready = consumingOn(client);
     const subscription = client.consume(binding, (m) => void handled.push(m.fields.taskId), { queueName }).subscribe();
     await ready;
-    await publisher.publish(binding.exchange, routingKeyFor(binding, taskFields('junk')), Buffer.from('\u0000\u0001 binary junk'));
-    await publishCompleted(publisher, binding, 'after-junk');
+    await suite.publisher.publish(binding.exchange, routingKeyFor(binding, taskFields('junk')), Buffer.from('\u0000\u0001 binary junk'));
+    await publishCompleted(suite.publisher, binding, 'after-junk');
     await eventually(() => handled.includes('after-junk'), 'the next message');
     assert.deepEqual(handled, ['after-junk']);
     assert.ok(errors.some((e) => e instanceof MalformedMessageError));
@@ -232,7 +201,7 @@ describe('consume()', () => {
       )
       .subscribe({ complete: () => (completed = true) });
     await ready;
-    for (let i = 0; i < 6; i++) await publishCompleted(publisher, binding, `slow${i}`);
+    for (let i = 0; i < 6; i++) await publishCompleted(suite.publisher, binding, `slow${i}`);
     await eventually(() => started.length === 2, 'two handlers running');
     await client.close();
     assert.equal(completed, true, 'the stream completed');
@@ -251,7 +220,7 @@ describe('consume()', () => {
     let started = false;
     client.consume(binding, () => ((started = true), new Promise(() => undefined)), { queueName }).subscribe();
     await ready;
-    await publishCompleted(publisher, binding, 'hangs');
+    await publishCompleted(suite.publisher, binding, 'hangs');
     await eventually(() => started, 'handler started');
     const begin = Date.now();
     await client.close();

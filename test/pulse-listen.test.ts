@@ -2,7 +2,7 @@
  * listen(): a cold observable of decoded messages, against the real broker.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import type { QueueMessages, QueueRoutingKeys } from '../src/index.js';
 
@@ -12,13 +12,13 @@ import {
   defaultPulseClient,
   listen,
   MalformedMessageError,
-  PulseClient,
   type PulseMessage,
   setDefaultPulseClient,
   StaleDeliveryError,
   UnboundMessageError,
 } from '../src/pulse/index.js';
-import { consumingOn, deleteQueues, eventually, RABBIT_URL, TestPublisher, uniqueName } from './support/rabbit.js';
+import { consumingOn, eventually } from './support/rabbit.js';
+import { errorsOf, useRabbitSuite } from './support/rabbit-suite.js';
 import { privateQueueEvents, publishCompleted, routingKeyFor, taskCompletedBody, taskFields } from './support/rabbit-fixtures.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -27,33 +27,11 @@ function assertType<T extends true>(): T | undefined {
 }
 
 const events = privateQueueEvents();
-let publisher: TestPublisher;
-const clients: PulseClient[] = [];
-const queues: string[] = [];
-
-function newClient(): PulseClient {
-  const client = new PulseClient({ url: RABBIT_URL, connectionName: uniqueName('pulse-listen-test'), closeTimeoutMs: 2_000 });
-  clients.push(client);
-  return client;
-}
-
-/** Collects the client's error events. */
-function errorsOf(client: PulseClient): Error[] {
-  const errors: Error[] = [];
-  client.on('error', (error) => errors.push(error));
-  return errors;
-}
-
-before(async () => {
-  publisher = await TestPublisher.open();
-  for (const name of ['taskCompleted', 'taskFailed'] as const) await publisher.exchange(events[name]().exchange);
+const suite = useRabbitSuite({
+  exchanges: [events.taskCompleted().exchange, events.taskFailed().exchange],
+  connectionPrefix: 'pulse-listen-test',
 });
-
-after(async () => {
-  await Promise.all(clients.map((client) => client.close()));
-  await deleteQueues(...queues);
-  await publisher.close();
-});
+const { newClient, queueFor } = suite;
 
 describe('listen()', () => {
   test('decodes payload, routing-key fields, routes and delivery facts, typed by the binding', async () => {
@@ -62,7 +40,7 @@ describe('listen()', () => {
     const ready = consumingOn(client);
     const received = firstValueFrom(client.listen(binding));
     await ready;
-    await publishCompleted(publisher, binding, 'task-a', ['route.index.project.foo', 'route.notify.x', 'other.key']);
+    await publishCompleted(suite.publisher, binding, 'task-a', ['route.index.project.foo', 'route.notify.x', 'other.key']);
     const message = await received;
 
     // Compile-time: payload and fields carry the exchange's types.
@@ -90,8 +68,8 @@ describe('listen()', () => {
     const ready = consumingOn(client);
     const all = firstValueFrom(client.listen([completed, failed]).pipe(take(2), toArray()));
     await ready;
-    await publishCompleted(publisher, completed, 'task-c');
-    await publisher.publish(failed.exchange, routingKeyFor(failed, taskFields('task-f')), { ...taskCompletedBody('task-f'), kind: 'failed' });
+    await publishCompleted(suite.publisher, completed, 'task-c');
+    await suite.publisher.publish(failed.exchange, routingKeyFor(failed, taskFields('task-f')), { ...taskCompletedBody('task-f'), kind: 'failed' });
     const messages = await all;
     const exchanges = new Set(messages.map((m) => m.exchange));
     assert.ok(exchanges.has(completed.exchange) && exchanges.has(failed.exchange), 'got messages from both exchanges');
@@ -109,8 +87,7 @@ describe('listen()', () => {
 
   test('is cold: nothing is declared before subscribing; unsubscribing cancels the consumer', async () => {
     const client = newClient();
-    const queueName = uniqueName('cold');
-    queues.push(`queue/guest/${queueName}`);
+    const queueName = queueFor('cold');
     const stream = client.listen(events.taskCompleted(), { queueName });
     await assert.rejects(client.queueStatus(queueName), /NOT_FOUND|404/);
     const subscription = stream.subscribe();
@@ -125,16 +102,15 @@ describe('listen()', () => {
     const client = newClient();
     const errors = errorsOf(client);
     const binding = events.taskCompleted();
-    const queueName = uniqueName('malformed');
+    const queueName = queueFor('malformed');
     const deadQueue = `${queueName}-dead`;
-    queues.push(`queue/guest/${queueName}`, `queue/guest/${deadQueue}`);
     const received: string[] = [];
     const subscription = client
       .listen(binding, { queueName, queueType: 'classic', deadLetter: { exchange: `${queueName}-dlx`, queue: deadQueue } })
       .subscribe((m) => received.push(m.fields.taskId));
     await eventually(async () => (await client.queueStatus(queueName).catch(() => ({ consumerCount: 0 }))).consumerCount === 1, 'consumer');
-    await publisher.publish(binding.exchange, routingKeyFor(binding, taskFields('bad')), Buffer.from('{not json'));
-    await publishCompleted(publisher, binding, 'good');
+    await suite.publisher.publish(binding.exchange, routingKeyFor(binding, taskFields('bad')), Buffer.from('{not json'));
+    await publishCompleted(suite.publisher, binding, 'good');
     await eventually(() => received.includes('good'), 'the good message after the bad one');
     assert.deepEqual(received, ['good']);
     const malformed = errors.find((e) => e instanceof MalformedMessageError) as MalformedMessageError | undefined;
@@ -153,7 +129,7 @@ describe('listen()', () => {
     const ready = consumingOn(client);
     const subscription = client.listen(binding, { ack: 'manual' }).subscribe((m) => seen.push(m));
     await ready;
-    await publishCompleted(publisher, binding, 'manual');
+    await publishCompleted(suite.publisher, binding, 'manual');
     await eventually(() => seen.length >= 1, 'first delivery');
     const first = seen[0]!;
     assert.equal(first.nack(), 'sent');
@@ -164,7 +140,7 @@ describe('listen()', () => {
     assert.equal(second.ack(), 'sent');
     assert.equal(second.ack(), 'already-settled', 'a second ack sends nothing (it would close the channel)');
     // Still healthy: a new message arrives on the same channel.
-    await publishCompleted(publisher, binding, 'manual');
+    await publishCompleted(suite.publisher, binding, 'manual');
     await eventually(() => seen.length === 3, 'a later message');
     const third = seen[2]!;
     assert.equal(third.redelivered, false);
@@ -178,14 +154,13 @@ describe('listen()', () => {
   test('batched acks: out-of-order acks and nacks settle exactly what was settled, never a held message', async () => {
     const client = newClient();
     const errors = errorsOf(client);
-    const queueName = uniqueName('acks');
-    queues.push(`queue/guest/${queueName}`);
+    const queueName = queueFor('acks');
     const binding = events.taskCompleted();
     const received: PulseMessage[] = [];
     const ready = consumingOn(client);
     const subscription = client.listen(binding, { queueName, queueType: 'classic', ack: 'manual', prefetch: 20 }).subscribe((m) => received.push(m));
     await ready;
-    for (let i = 0; i < 10; i++) await publishCompleted(publisher, binding, `ack${i}`);
+    for (let i = 0; i < 10; i++) await publishCompleted(suite.publisher, binding, `ack${i}`);
     await eventually(() => received.length === 10, 'ten deliveries');
     const byId = (id: number) => received.find((m) => m.fields.taskId === `ack${id}`)!;
     // Message 4 stays unsettled; acks before and after it, a nack in between, in no particular order.
@@ -203,8 +178,7 @@ describe('listen()', () => {
   test('messages matching none of the bindings (left over on a durable queue) are dropped and reported', async () => {
     const client = newClient();
     const errors = errorsOf(client);
-    const queueName = uniqueName('stale');
-    queues.push(`queue/guest/${queueName}`);
+    const queueName = queueFor('stale');
     const old = events.taskCompleted({ taskId: 'old-interest' });
     // An earlier version of the bot bound the queue more widely.
     const first = client.listen([old, events.taskCompleted({ taskId: 'kept' })], { queueName, queueType: 'classic' }).subscribe();
@@ -214,8 +188,8 @@ describe('listen()', () => {
     const received: string[] = [];
     const current = client.listen(events.taskCompleted({ taskId: 'kept' }), { queueName, queueType: 'classic' }).subscribe((m) => received.push(m.fields.taskId));
     await eventually(async () => (await client.queueStatus(queueName)).consumerCount === 1, 'consumer');
-    await publishCompleted(publisher, old, 'old-interest');
-    await publishCompleted(publisher, old, 'kept');
+    await publishCompleted(suite.publisher, old, 'old-interest');
+    await publishCompleted(suite.publisher, old, 'kept');
     await eventually(() => received.includes('kept'), 'the wanted message');
     assert.deepEqual(received, ['kept']);
     await eventually(() => errors.some((e) => e instanceof UnboundMessageError), 'the stale message reported');
@@ -224,14 +198,13 @@ describe('listen()', () => {
 
   test('maxLength with drop-head keeps the queue bounded', async () => {
     const client = newClient();
-    const queueName = uniqueName('bounded');
-    queues.push(`queue/guest/${queueName}`);
+    const queueName = queueFor('bounded');
     const binding = events.taskCompleted();
     const held: unknown[] = [];
     // prefetch 1 and manual ack: one message in flight, the rest wait in the queue.
     const subscription = client.listen(binding, { queueName, maxLength: 3, overflow: 'drop-head', prefetch: 1, ack: 'manual' }).subscribe((m) => held.push(m));
     await eventually(async () => (await client.queueStatus(queueName).catch(() => ({ consumerCount: 0 }))).consumerCount === 1, 'consumer');
-    for (let i = 0; i < 10; i++) await publishCompleted(publisher, binding, `t${i}`);
+    for (let i = 0; i < 10; i++) await publishCompleted(suite.publisher, binding, `t${i}`);
     const status = await client.queueStatus(queueName);
     assert.ok(status.messageCount <= 3, `queue depth ${status.messageCount} is bounded by 3`);
     subscription.unsubscribe();
@@ -239,8 +212,7 @@ describe('listen()', () => {
 
   test('named queues default to quorum: deliveryCount is exact across redeliveries', async () => {
     const client = newClient();
-    const queueName = uniqueName('quorum');
-    queues.push(`queue/guest/${queueName}`);
+    const queueName = queueFor('quorum');
     const binding = events.taskCompleted({ taskId: 'counted' });
     const counts: Array<number | undefined> = [];
     const subscription = client.listen(binding, { queueName, ack: 'manual' }).subscribe((m) => {
@@ -249,7 +221,7 @@ describe('listen()', () => {
       else m.ack();
     });
     await eventually(async () => (await client.queueStatus(queueName).catch(() => ({ consumerCount: 0 }))).consumerCount === 1, 'consumer');
-    await publishCompleted(publisher, binding, 'counted');
+    await publishCompleted(suite.publisher, binding, 'counted');
     await eventually(() => counts.length === 3, 'three deliveries');
     assert.deepEqual(counts, [1, 2, 3]);
     subscription.unsubscribe();
@@ -261,7 +233,7 @@ describe('listen()', () => {
     const ready = consumingOn(defaultPulseClient());
     const received = firstValueFrom(listen(binding));
     await ready;
-    await publishCompleted(publisher, binding, 'top-level');
+    await publishCompleted(suite.publisher, binding, 'top-level');
     const message = await received;
     assert.equal(message.payload.status.taskId, 'top-level');
     // firstValueFrom unsubscribed; the idle default client lets go of its connection so scripts can exit.
@@ -271,8 +243,7 @@ describe('listen()', () => {
 
   test('bad options fail at once, naming the field, before any network I/O', () => {
     // An address nothing listens on: any I/O attempt would show up as a connection error, not these.
-    const client = new PulseClient({ url: 'amqp://nobody:secret@127.0.0.1:1', reconnect: { maxAttempts: 1 } });
-    clients.push(client);
+    const client = newClient({ url: 'amqp://nobody:secret@127.0.0.1:1', reconnect: { maxAttempts: 1 } });
     const binding = events.taskCompleted();
     assert.throws(() => client.listen([]), /bindings: must hold at least one binding/);
     assert.throws(() => client.listen(binding, { maxLength: 10 }), /overflow: is required with maxLength/);

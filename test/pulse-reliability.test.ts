@@ -5,7 +5,7 @@
  * Faults only ever hit this test's own connections (found by name).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import amqplib from 'amqplib';
 import {
   type AmqpChannel,
@@ -18,44 +18,24 @@ import {
   QueueSetupError,
   registerConnector,
 } from '../src/pulse/index.js';
-import { connectionPids, consumingOn, deleteQueues, eventually, killConnections, RABBIT_URL, TestPublisher, uniqueName } from './support/rabbit.js';
+import { connectionPids, consumingOn, eventually, killConnections, RABBIT_URL } from './support/rabbit.js';
+import { useRabbitSuite } from './support/rabbit-suite.js';
 import { privateQueueEvents, publishCompleted } from './support/rabbit-fixtures.js';
 
 const events = privateQueueEvents();
 const binding = events.taskCompleted();
-let publisher: TestPublisher;
-const clients: PulseClient[] = [];
-const queues: string[] = [];
+const suite = useRabbitSuite({
+  exchanges: [binding.exchange],
+  connectionPrefix: 'pulse-reliability-test',
+  clientDefaults: { reconnect: { initialDelayMs: 50, maxDelayMs: 500 } },
+});
+const { queueFor } = suite;
 
 function newClient(options: Partial<PulseClientOptions> = {}): PulseClient {
-  const client = new PulseClient({
-    url: RABBIT_URL,
-    connectionName: uniqueName('pulse-reliability-test'),
-    closeTimeoutMs: 2_000,
-    reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
-    ...options,
-  });
+  const client = suite.newClient(options);
   client.on('error', () => undefined);
-  clients.push(client);
   return client;
 }
-
-function queueFor(prefix: string): string {
-  const name = uniqueName(prefix);
-  queues.push(`queue/guest/${name}`);
-  return name;
-}
-
-before(async () => {
-  publisher = await TestPublisher.open();
-  await publisher.exchange(binding.exchange);
-});
-
-after(async () => {
-  await Promise.all(clients.map((client) => client.close()));
-  await deleteQueues(...queues);
-  await publisher.close();
-});
 
 describe('reliability', () => {
   test('connections force-closed by the broker while messages keep coming: every message handled, none lost', async (t) => {
@@ -77,7 +57,7 @@ describe('reliability', () => {
     let published = 0;
     const publishing = (async () => {
       while (killing || published < 200) {
-        await publishCompleted(publisher, binding, `m${published++}`);
+        await publishCompleted(suite.publisher, binding, `m${published++}`);
         if (published % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
@@ -115,7 +95,7 @@ describe('reliability', () => {
     await killConnections(client.connectionName);
     await eventually(() => consuming === 4, 'both resumed');
     assert.equal(queuesSeen.size, 4, 'four distinct ephemeral queue names: a new one per connection');
-    await publishCompleted(publisher, binding, 'both');
+    await publishCompleted(suite.publisher, binding, 'both');
     await eventually(() => first.includes('both') && second.includes('both'), 'both subscriptions receive');
     a.unsubscribe();
     b.unsubscribe();
@@ -132,7 +112,7 @@ describe('reliability', () => {
     const { queue } = await ready;
     const resumed = consumingOn(client);
     // Deleted from outside, like the Pulse guardian does with an overgrown queue.
-    const side = await publisher.sideChannel();
+    const side = await suite.publisher.sideChannel();
     await side.deleteQueue(queue);
     await side.close();
     const again = await resumed;
@@ -140,7 +120,7 @@ describe('reliability', () => {
     assert.equal(again.resumed, true);
     assert.equal(cancelled.length, 1);
     assert.match(cancelled[0]!.message, /queue deleted/);
-    await publishCompleted(publisher, binding, 'after-delete');
+    await publishCompleted(suite.publisher, binding, 'after-delete');
     await eventually(() => received.includes('after-delete'), 'a message after the queue came back');
     subscription.unsubscribe();
   });
@@ -165,7 +145,7 @@ describe('reliability', () => {
     const ready = consumingOn(client);
     const subscription = client.listen(binding, { ack: 'manual' }).subscribe((m) => received.push(m));
     await ready;
-    await publishCompleted(publisher, binding, 'held');
+    await publishCompleted(suite.publisher, binding, 'held');
     await eventually(() => received.length === 1, 'first message');
     const held = received[0]!;
 
@@ -182,7 +162,7 @@ describe('reliability', () => {
     assert.equal(received[1]!.fields.taskId, 'held');
     assert.equal(received[1]!.redelivered, true);
     assert.equal(received[1]!.ack(), 'sent');
-    await publishCompleted(publisher, binding, 'later');
+    await publishCompleted(suite.publisher, binding, 'later');
     await eventually(() => received.some((m) => m.fields.taskId === 'later'), 'a later message');
     assert.equal(received.at(-1)!.ack(), 'sent');
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -198,11 +178,11 @@ describe('reliability', () => {
     let ready = consumingOn(firstRun);
     firstRun.consume(binding, handler, { queueName }).subscribe();
     await ready;
-    for (let i = 0; i < 10; i++) await publishCompleted(publisher, binding, `before${i}`);
+    for (let i = 0; i < 10; i++) await publishCompleted(suite.publisher, binding, `before${i}`);
     await eventually(() => handled.size === 10, 'first batch');
     await firstRun.close();
     assert.deepEqual(await connectionPids(firstRun.connectionName), [], 'the first run left no connection behind');
-    for (let i = 0; i < 10; i++) await publishCompleted(publisher, binding, `while-down${i}`);
+    for (let i = 0; i < 10; i++) await publishCompleted(suite.publisher, binding, `while-down${i}`);
     const secondRun = newClient();
     ready = consumingOn(secondRun);
     secondRun.consume(binding, handler, { queueName }).subscribe();
@@ -254,7 +234,7 @@ describe('reliability', () => {
   test('a queue that exists with other arguments ends the stream with a QueueSetupError naming it', async () => {
     const client = newClient();
     const queueName = queueFor('mismatch');
-    const side = await publisher.sideChannel();
+    const side = await suite.publisher.sideChannel();
     await side.assertQueue(`queue/guest/${queueName}`, { durable: true, arguments: { 'x-queue-type': 'classic' } });
     await side.close();
     const failure = await new Promise<Error>((resolve) => client.listen(binding, { queueName, queueType: 'quorum' }).subscribe({ error: resolve }));

@@ -7,16 +7,17 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
-import { deleteQueues, eventually, TestPublisher, uniqueName } from './support/rabbit.js';
+import { after, describe, test } from 'node:test';
+import { eventually, uniqueName } from './support/rabbit.js';
+import { useRabbitSuite } from './support/rabbit-suite.js';
 import { privateQueueEvents, publishCompleted } from './support/rabbit-fixtures.js';
 
 const events = privateQueueEvents();
 const binding = events.taskCompleted();
 const workerPath = fileURLToPath(new URL('./support/rabbit-worker.ts', import.meta.url));
-let publisher: TestPublisher;
+const suite = useRabbitSuite({ exchanges: [binding.exchange], connectionPrefix: 'pulse-scale-out-test' });
+const { queueFor } = suite;
 const workers: Worker[] = [];
-const queues: string[] = [];
 
 interface WorkerLine {
   readonly pid: number;
@@ -66,21 +67,8 @@ class Worker {
   }
 }
 
-function queueFor(prefix: string): string {
-  const name = uniqueName(prefix);
-  queues.push(`queue/guest/${name}`);
-  return name;
-}
-
-before(async () => {
-  publisher = await TestPublisher.open();
-  await publisher.exchange(binding.exchange);
-});
-
 after(async () => {
   await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-  await deleteQueues(...queues);
-  await publisher.close();
 });
 
 describe('scale-out', () => {
@@ -90,7 +78,7 @@ describe('scale-out', () => {
     const b = new Worker(queueName, 10);
     await Promise.all([a.ready(), b.ready()]);
     const total = 100;
-    for (let i = 0; i < total; i++) await publishCompleted(publisher, binding, `s${i}`);
+    for (let i = 0; i < total; i++) await publishCompleted(suite.publisher, binding, `s${i}`);
     await eventually(() => a.handled().length + b.handled().length >= total, 'all handled', 20_000);
     const all = [...a.handled(), ...b.handled()];
     t.diagnostic(`worker A handled ${a.handled().length}, worker B ${b.handled().length}, duplicates ${all.length - new Set(all).size}`);
@@ -106,7 +94,7 @@ describe('scale-out', () => {
     const survivor = new Worker(queueName, 5);
     await Promise.all([doomed.ready(), survivor.ready()]);
     const total = 40;
-    for (let i = 0; i < total; i++) await publishCompleted(publisher, binding, `f${i}`);
+    for (let i = 0; i < total; i++) await publishCompleted(suite.publisher, binding, `f${i}`);
     await eventually(() => doomed.started().length > 0, 'the doomed worker holding messages');
     const held = doomed.started();
     await doomed.stop('SIGKILL');

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Observable } from 'rxjs';
-import type { AmqpConnection } from './amqp-api.js';
-import { backoffDelay, type ResolvedBackoff } from './backoff.js';
+import type { AmqpChannel, AmqpConnection } from './amqp-api.js';
+import { backoffDelay } from './backoff.js';
 import { optionsFromEnv, resolveClientOptions, type PulseClientOptions, type ResolvedClientOptions } from './client-options.js';
 import { openConnection } from './connectors.js';
 import { consumeStream, type ConsumeHandler, type ConsumeOptions, type ConsumeOutcome } from './consume-stream.js';
@@ -9,7 +9,7 @@ import { listenStream, type ListenOptions } from './listen-stream.js';
 import { ClientClosedError, ConnectionFailedError } from './pulse-errors.js';
 import type { BindingIn, Bindings, MessageOf } from './pulse-message.js';
 import type { ConnectionHandle, ConsumerHost, QueueConsumer } from './queue-consumer.js';
-import { redactSecret, redactUrl } from './redact-url.js';
+import { redactSecret } from './redact-url.js';
 import { sleep, withTimeout } from './sleep.js';
 
 /** Lifecycle events of a `PulseClient`. */
@@ -62,7 +62,6 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
     super();
     this.#options = resolveClientOptions(options);
     this.#passwords = [options.password, ...this.#options.urls.map(passwordOf)].filter((p): p is string => !!p);
-    const client = this;
     this.#host = {
       backoff: this.#options.reconnect,
       connectionName: this.#options.connectionName,
@@ -71,8 +70,8 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
       report: (error) => this.#report(error),
       consuming: (info) => this.emit('consuming', info),
       unregister: (consumer) => {
-        client.#consumers.delete(consumer);
-        if (client.#consumers.size === 0 && client.#options.releaseWhenIdle && !client.#closed) void client.#release();
+        this.#consumers.delete(consumer);
+        if (this.#consumers.size === 0 && this.#options.releaseWhenIdle && !this.#closed) void this.#release();
       },
     };
   }
@@ -180,7 +179,7 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
     return queueName.startsWith('queue/') ? queueName : `queue/${this.#options.namespace}/${queueName}`;
   }
 
-  async #withChannel<T>(work: (channel: import('./amqp-api.js').AmqpChannel) => Promise<T>): Promise<T> {
+  async #withChannel<T>(work: (channel: AmqpChannel) => Promise<T>): Promise<T> {
     const { connection } = await this.#acquire();
     const channel = await connection.createChannel();
     // A failed operation closes the channel with an error event; the rejection carries it.
@@ -333,4 +332,3 @@ async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return result.value;
 }
 
-export type { ResolvedBackoff };

@@ -1,6 +1,6 @@
 import type { Binding } from '../bindings/types.js';
 import { ActiveChannel, type ChannelEnd } from './active-channel.js';
-import type { AmqpChannel, AmqpMessage } from './amqp-api.js';
+import type { AmqpChannel, AmqpConnection, AmqpMessage } from './amqp-api.js';
 import { backoffDelay, type ResolvedBackoff } from './backoff.js';
 import type { MessageDecoder } from './message-decoder.js';
 import { amqpCode, ChannelClosedError, ClientClosedError, ConnectionFailedError, ConsumerCancelledError, QueueSetupError } from './pulse-errors.js';
@@ -10,7 +10,7 @@ import { sleep, withTimeout } from './sleep.js';
 
 /** A live connection as the client hands it out. */
 export interface ConnectionHandle {
-  readonly connection: import('./amqp-api.js').AmqpConnection;
+  readonly connection: AmqpConnection;
   /** Distinct per connection the client opens. */
   readonly id: number;
   readonly lost: boolean;
