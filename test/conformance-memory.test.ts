@@ -2,13 +2,16 @@
  * The AMQP conformance suite against the embedded memory broker: the same
  * scenarios as against RabbitMQ, which is what makes the broker faithful.
  */
-import { connectMemoryBroker, type MemoryConnection } from '../src/memory-broker/index.js';
+import assert from 'node:assert/strict';
+import { connectMemoryBroker, getMemoryBroker } from '../src/memory-broker/index.js';
 import { defineConformanceSuite } from './support/conformance.js';
+
+const url = 'memory://conformance';
 
 defineConformanceSuite({
   name: 'the memory broker',
-  connect: () => connectMemoryBroker('memory://conformance'),
-  async forceClose(connection, _connectionName, reason) {
-    (connection as MemoryConnection).forceClose(reason);
+  connect: (connectionName) => connectMemoryBroker(url, connectionName ? { clientProperties: { connection_name: connectionName } } : undefined),
+  async forceClose(_connection, connectionName, reason) {
+    assert.equal(getMemoryBroker(url).forceCloseConnections({ connectionName, reason }), 1);
   },
 });

@@ -64,7 +64,7 @@ describe('memory broker: inspection and faults', () => {
     connection.on('error', (error: Error) => events.push(`error ${error.message}`));
     const closed = new Promise<Error | undefined>((resolve) => connection.on('close', resolve));
 
-    getMemoryBroker(url).simulateConnectionLoss(new Error('read ECONNRESET'));
+    assert.equal(getMemoryBroker(url).simulateConnectionLoss({ error: new Error('read ECONNRESET') }), 1);
     const cause = await closed;
     assert.equal(cause?.message, 'read ECONNRESET');
     assert.deepEqual(events, ['error read ECONNRESET', 'channel close']);
@@ -72,6 +72,24 @@ describe('memory broker: inspection and faults', () => {
     assert.equal(broker.queueInfo('durable-work')?.messageCount, 1);
     assert.equal(broker.queueInfo(exclusive), undefined);
     await assert.rejects(connection.createChannel(), { name: 'IllegalOperationError', message: 'Connection closed (Error: read ECONNRESET)' });
+  });
+
+  test('connections are named by their connection_name; faults can target one of them', async () => {
+    const url = fresh();
+    const bot = await connectMemoryBroker(url, { clientProperties: { connection_name: 'bot' } });
+    const publisher = await connectMemoryBroker(url, { clientProperties: { connection_name: 'publisher' } });
+    await connectMemoryBroker(url);
+    const broker = getMemoryBroker(url);
+    assert.deepEqual(broker.connectionNames().sort(), ['bot', 'publisher']);
+    const botClosed = new Promise<Error | undefined>((resolve) => bot.on('close', resolve));
+    bot.on('error', () => undefined);
+    assert.equal(broker.simulateConnectionLoss({ connectionName: 'bot' }), 1);
+    assert.equal((await botClosed)?.message, 'Unexpected close');
+    assert.deepEqual(broker.connectionNames(), ['publisher']);
+    assert.equal(broker.forceCloseConnections({ connectionName: 'nobody' }), 0);
+    assert.equal(broker.forceCloseConnections(), 2);
+    await new Promise((resolve) => publisher.once('close', resolve));
+    assert.equal(broker.connectionCount, 0);
   });
 
   test('publish never buffers: it returns true and drain is never needed', async () => {

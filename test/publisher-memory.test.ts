@@ -20,7 +20,7 @@ test('after a lost connection, the next publish connects again', async () => {
   await publish();
   const broker = getMemoryBroker(url);
   assert.equal(broker.connectionCount, 1);
-  broker.simulateConnectionLoss();
+  assert.equal(broker.simulateConnectionLoss(), 1);
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(broker.connectionCount, 0);
   await publish();

@@ -9,6 +9,8 @@ import type { QueuedMessage } from './ready-list.js';
 
 /** A client connection as the broker sees it: it owns exclusive queues and can be cut off. */
 export interface BrokerConnection {
+  /** The client's `connection_name` property, if it gave one (as `rabbitmqctl list_connections` shows it). */
+  readonly name: string | undefined;
   /** The network goes away: `'error'` then `'close'`, as when a socket dies. */
   simulateConnectionLoss(error: Error): void;
   /** The server closes the connection (320 CONNECTION_FORCED), as `rabbitmqctl close_connection` does. */
@@ -86,14 +88,34 @@ export class MemoryBroker implements QueueHost {
     return this.connections.size;
   }
 
-  /** Cuts every open connection as a network failure would. */
-  simulateConnectionLoss(error: Error = new Error('Unexpected close')): void {
-    for (const connection of [...this.connections]) connection.simulateConnectionLoss(error);
+  /** Names of the open connections (`connection_name` client property; unnamed ones left out). */
+  connectionNames(): string[] {
+    return [...this.connections].flatMap((c) => (c.name === undefined ? [] : [c.name]));
   }
 
-  /** Closes every open connection from the server side (320 CONNECTION_FORCED). */
-  forceCloseConnections(reason = 'Closed via management plugin'): void {
-    for (const connection of [...this.connections]) connection.forceClose(reason);
+  /**
+   * Cuts open connections as a network failure would: `'error'` with `error`
+   * (default `Unexpected close`), then `'close'`. All of them, or only those
+   * named `connectionName` (e.g. `pulseClient.connectionName`). Returns how many.
+   */
+  simulateConnectionLoss(options: { readonly error?: Error; readonly connectionName?: string } = {}): number {
+    const chosen = this.chosen(options.connectionName);
+    for (const connection of chosen) connection.simulateConnectionLoss(options.error ?? new Error('Unexpected close'));
+    return chosen.length;
+  }
+
+  /**
+   * Closes open connections from the server side (320 CONNECTION_FORCED), as
+   * `rabbitmqctl close_connection` does: all, or those named `connectionName`. Returns how many.
+   */
+  forceCloseConnections(options: { readonly reason?: string; readonly connectionName?: string } = {}): number {
+    const chosen = this.chosen(options.connectionName);
+    for (const connection of chosen) connection.forceClose(options.reason ?? 'Closed via management plugin');
+    return chosen.length;
+  }
+
+  private chosen(connectionName: string | undefined): BrokerConnection[] {
+    return [...this.connections].filter((c) => connectionName === undefined || c.name === connectionName);
   }
 
   // --- Connections ---

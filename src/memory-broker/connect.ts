@@ -4,9 +4,11 @@ import { getMemoryBroker } from './registry.js';
 
 /**
  * Connects to the in-process broker a `memory:` URL names, with the same
- * promise API as `amqplib.connect`. Socket options mean nothing in memory and
- * are ignored.
+ * promise API as `amqplib.connect`. Of the socket options only
+ * `clientProperties.connection_name` means something in memory: it names the
+ * connection, e.g. for `simulateConnectionLoss({connectionName})`.
  */
-export async function connectMemoryBroker(url: string | URL = 'memory://', _socketOptions?: SocketOptions): Promise<MemoryConnection> {
-  return new MemoryConnection(getMemoryBroker(url));
+export async function connectMemoryBroker(url: string | URL = 'memory://', socketOptions?: SocketOptions): Promise<MemoryConnection> {
+  const name = socketOptions?.clientProperties?.connection_name;
+  return new MemoryConnection(getMemoryBroker(url), typeof name === 'string' ? name : undefined);
 }

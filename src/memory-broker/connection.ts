@@ -29,7 +29,11 @@ export class MemoryConnection extends EventEmitter implements ChannelModel, Brok
   private outbox: (() => void)[] = [];
   private flushScheduled = false;
 
-  constructor(readonly broker: MemoryBroker) {
+  constructor(
+    readonly broker: MemoryBroker,
+    /** The client's `connection_name`, as given in the socket options' `clientProperties`. */
+    readonly name: string | undefined = undefined,
+  ) {
     super();
     broker.attach(this);
   }

@@ -25,5 +25,5 @@ export function discardMemoryBroker(url: string | URL = 'memory://'): void {
   const broker = brokers.get(name);
   if (!broker) return;
   brokers.delete(name);
-  broker.forceCloseConnections('broker discarded');
+  broker.forceCloseConnections({ reason: 'broker discarded' });
 }

@@ -166,6 +166,30 @@ export function defineConformanceSuite(target: ConformanceTarget): void {
         assert.match(error.message, /ACCESS_REFUSED - operation not permitted on the default exchange/);
       });
 
+      test('direct and fanout exchanges, and exchange-to-exchange bindings', options, async () => {
+        const direct = unique('direct');
+        const fanout = unique('fanout');
+        const topic = await topicExchange();
+        await channel.assertExchange(direct, 'direct', { durable: false });
+        await channel.assertExchange(fanout, 'fanout', { durable: false });
+        exchanges.push(direct, fanout);
+        const exact = await privateQueue();
+        const everything = await privateQueue();
+        await channel.bindQueue(exact, direct, 'a.b');
+        await channel.bindQueue(everything, fanout, 'ignored');
+        await channel.bindExchange(fanout, topic, 'x.#');
+        channel.publish(direct, 'a.b', Buffer.from('direct-hit'));
+        channel.publish(direct, 'a.*', Buffer.from('direct-miss'));
+        channel.publish(fanout, 'anything', Buffer.from('fanout'));
+        channel.publish(topic, 'x.y', Buffer.from('via-topic'));
+        channel.publish(topic, 'y', Buffer.from('topic-miss'));
+        assert.deepEqual(await drain(channel, exact), ['direct-hit']);
+        assert.deepEqual(await drain(channel, everything), ['fanout', 'via-topic']);
+        await channel.unbindExchange(fanout, topic, 'x.#');
+        channel.publish(topic, 'x.y', Buffer.from('unbound'));
+        assert.deepEqual(await drain(channel, everything), []);
+      });
+
       test('message properties arrive as published; unset ones are undefined, headers {} by default', options, async () => {
         const queue = await privateQueue();
         channel.sendToQueue(queue, Buffer.from('{"a":1}'), {
