@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { backoffDelay, resolveBackoff } from '../src/pulse/backoff.js';
 import { optionsFromEnv, resolveClientOptions } from '../src/pulse/client-options.js';
 import { connectorFor } from '../src/pulse/connectors.js';
-import { PulseClient, PulseConfigError, redactUrl, registerConnector, UnsupportedSchemeError } from '../src/pulse/index.js';
+import { ClientClosedError, PulseClient, PulseConfigError, redactUrl, registerConnector, UnsupportedSchemeError } from '../src/pulse/index.js';
 import { resolveQueueOptions } from '../src/pulse/queue-options.js';
 import { compileTopicPattern } from '../src/pulse/topic-pattern.js';
 
@@ -92,6 +92,18 @@ describe('client options', () => {
     const client = PulseClient.fromEnv({ namespace: 'ns' }, { PULSE_USERNAME: 'u', PULSE_PASSWORD: 'secret', PULSE_HOSTNAME: 'pulse.example.com' });
     assert.equal(client.namespace, 'ns');
     assert.deepEqual(client.urls, ['amqps://u:***@pulse.example.com:5671?heartbeat=20']);
+  });
+});
+
+describe('a closed client', () => {
+  test('close() is idempotent; subscribing afterwards ends the stream with ClientClosedError', async () => {
+    const client = new PulseClient({ url: 'amqp://guest:guest@127.0.0.1:1' });
+    await Promise.all([client.close(), client.close()]);
+    assert.equal(client.closed, true);
+    const binding = { exchange: 'e', routingKeyPattern: '#', routingKeyReference: [], name: 'n', serviceName: 's', schema: '' };
+    const error = await new Promise<Error>((resolve) => client.listen(binding).subscribe({ error: resolve }));
+    assert.ok(error instanceof ClientClosedError);
+    await assert.rejects(client.queueStatus('q'), ClientClosedError);
   });
 });
 

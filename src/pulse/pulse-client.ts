@@ -71,7 +71,7 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
       consuming: (info) => this.emit('consuming', info),
       unregister: (consumer) => {
         this.#consumers.delete(consumer);
-        if (this.#consumers.size === 0 && this.#options.releaseWhenIdle && !this.#closed) void this.#release();
+        if (this.#consumers.size === 0 && this.#options.releaseWhenIdle && !this.#closed) void this.#release('idle');
       },
     };
   }
@@ -159,7 +159,7 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
     this.#closed = true;
     await Promise.all([...this.#consumers].map((consumer) => consumer.stop({ complete: true })));
     this.#abort.abort();
-    await this.#release();
+    await this.#release('close');
   }
 
   #context() {
@@ -190,7 +190,7 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
       await Promise.resolve()
         .then(() => channel.close())
         .catch(() => undefined);
-      if (this.#consumers.size === 0 && this.#options.releaseWhenIdle) await this.#release();
+      if (this.#consumers.size === 0 && this.#options.releaseWhenIdle) await this.#release('idle');
     }
   }
 
@@ -281,10 +281,12 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
     return live;
   }
 
-  /** Closes the current connection on purpose (client closed, or idle). */
-  async #release(): Promise<void> {
+  /** Closes the current connection on purpose: the client closed, or (idle) nothing uses it. */
+  async #release(reason: 'close' | 'idle'): Promise<void> {
     const pending = this.#connecting;
     if (pending) await pending.catch(() => undefined);
+    // A subscription may have started while the connection was being opened: then it is not idle.
+    if (reason === 'idle' && this.#consumers.size > 0) return;
     const live = this.#current;
     if (!live) return;
     this.#current = undefined;
