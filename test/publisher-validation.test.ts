@@ -4,6 +4,7 @@
  * network would fail differently (and with a redacted URL).
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import {
   AuthEvents,
@@ -22,6 +23,7 @@ import {
   type JsonSchemaDocument,
 } from '../src/index.js';
 import { completedFields, completedPayload } from './support/conformance-publisher.js';
+import { REPO } from './support/project-references.js';
 
 const NOWHERE = 'amqp://guest:s3cret-pw@127.0.0.1:1';
 
@@ -151,6 +153,17 @@ describe('PulsePublisher: bad input is refused before any I/O', () => {
 });
 
 describe('PulsePublisher: schemas', () => {
+  test('the built package finds its schemas (dist/testing/ → schemas/), run by plain node as users run it', () => {
+    const script = [
+      "import { PulsePublisher, QueueEvents } from 'taskcluster-pulse';",
+      "const publisher = new PulsePublisher({ url: 'memory://built' });",
+      "const fields = { taskId: 'a', runId: 0, workerGroup: 'g', workerId: 'w', provisionerId: 'p', workerType: 't', schedulerId: 's', taskGroupId: 'g' };",
+      "await publisher.publish(QueueEvents, 'taskCompleted', { fields, payload: { version: 1 } }).catch((e) => console.log(e.name, e.schema));",
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO, encoding: 'utf8' });
+    assert.equal(out.trim(), 'MessageValidationError /schemas/queue/v1/task-completed-message.json');
+  });
+
   test('every exchange of every service has a message schema that loads and compiles from the package', async () => {
     const validator = publisher();
     let exchanges = 0;
