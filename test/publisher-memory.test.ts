@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { connectMemoryBroker, getMemoryBroker, PulsePublisher, QueueEvents, slugid } from '../src/index.js';
 import { completedFields, completedPayload, definePublisherSuite } from './support/conformance-publisher.js';
 
-definePublisherSuite({ name: 'the memory broker', url: 'memory://publisher', connect: () => connectMemoryBroker('memory://publisher') });
+definePublisherSuite({ name: 'the memory broker', url: 'memory://publisher', burst: 500, connect: () => connectMemoryBroker('memory://publisher') });
 
 test('after a lost connection, the next publish connects again', async () => {
   const url = `memory://publisher-${randomBytes(4).toString('hex')}`;

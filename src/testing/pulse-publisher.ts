@@ -75,8 +75,7 @@ export class PulsePublisher {
     if (!(maxMessageBytes > 0)) throw new TypeError('PulsePublisher: maxMessageBytes must be a positive number (or Infinity)');
     this.url = options.url;
     this.maxMessageBytes = maxMessageBytes;
-    this.validator =
-      options.validate === false ? undefined : new MessageValidator(options.schemas ? schemaMap(options.schemas) : packageSchemas());
+    this.validator = options.validate === false ? undefined : options.schemas ? new MessageValidator(schemaMap(options.schemas)) : packageValidator();
     this.connectionName = options.connectionName ?? `taskcluster-pulse-publisher-${randomBytes(4).toString('hex')}`;
   }
 
@@ -216,6 +215,15 @@ export class PulsePublisher {
       throw error;
     }
   }
+}
+
+// Compiling a schema takes a while (a third of a second for a queue message):
+// every publisher using the package's schemas shares one validator.
+let sharedValidator: MessageValidator | undefined;
+
+function packageValidator(): MessageValidator {
+  sharedValidator ??= new MessageValidator(packageSchemas());
+  return sharedValidator;
 }
 
 function referenceOf(source: ExchangeSource): ExchangeReference {

@@ -12,6 +12,8 @@ import { Inbox, unique, WAIT_MS } from './conformance-kit.js';
 export interface PublisherTarget {
   readonly name: string;
   readonly url: string;
+  /** How many messages to publish at once: on RabbitMQ, enough to fill amqplib's write buffer. */
+  readonly burst: number;
   /** A raw connection to the same broker, to read what was published. */
   connect(): Promise<ChannelModel>;
 }
@@ -167,8 +169,7 @@ export function definePublisherSuite(target: PublisherTarget): void {
       const exchangePrefix = privatePrefix();
       await publisher.publish(QueueEvents, 'taskCompleted', { fields: completedFields(slugid()), payload: completedPayload(slugid()), exchangePrefix });
       const inbox = await listenTo(`${exchangePrefix}task-completed`, '#');
-      // Enough that amqplib's write buffer fills (publish() returns false) and later publishes wait for 'drain'.
-      const count = 3000;
+      const count = target.burst;
       const taskIds = Array.from({ length: count }, () => slugid());
       await Promise.all(
         taskIds.map((taskId) => publisher.publish(QueueEvents, 'taskCompleted', { fields: completedFields(taskId), payload: completedPayload(taskId), exchangePrefix })),
