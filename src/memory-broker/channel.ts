@@ -45,7 +45,7 @@ export class MemoryChannel extends EventEmitter implements ConfirmChannel, Consu
   private readonly consumers = new Map<string, ChannelConsumer>();
   private consumerPrefetch = 0;
   private channelPrefetch = 0;
-  private pendingConfirms: PendingConfirm[] = [];
+  private pendingConfirms = new Set<PendingConfirm>();
   private closedWithUnconfirmed = false;
   /** Rejections owed to operations still waiting when the channel closes. */
   private readonly orphanedReplies = new Set<(error: Error) => void>();
@@ -192,7 +192,7 @@ export class MemoryChannel extends EventEmitter implements ConfirmChannel, Consu
 
   waitForConfirms(): Promise<void> {
     if (this.closedWithUnconfirmed) return Promise.reject(new Error('channel closed'));
-    const waiting = this.pendingConfirms.map(
+    const waiting = [...this.pendingConfirms].map(
       (pending) => new Promise<void>((resolve, reject) => pending.waiters.push((err) => (err ? reject(err) : resolve()))),
     );
     return Promise.all(waiting).then(() => undefined);
@@ -376,8 +376,8 @@ export class MemoryChannel extends EventEmitter implements ConfirmChannel, Consu
     for (const reject of this.orphanedReplies) reject(new Error(CHANNEL_ENDED));
     this.orphanedReplies.clear();
     const unconfirmed = this.pendingConfirms;
-    this.pendingConfirms = [];
-    this.closedWithUnconfirmed = unconfirmed.length > 0;
+    this.pendingConfirms = new Set();
+    this.closedWithUnconfirmed = unconfirmed.size > 0;
     const error = new Error('channel closed');
     for (const pending of unconfirmed) notifyConfirm(pending, error);
     this.emitSafely('close', []);
@@ -483,14 +483,12 @@ export class MemoryChannel extends EventEmitter implements ConfirmChannel, Consu
 
   private trackConfirm(callback: ConfirmCallback | undefined): PendingConfirm {
     const pending: PendingConfirm = { callback, waiters: [] };
-    this.pendingConfirms.push(pending);
+    this.pendingConfirms.add(pending);
     return pending;
   }
 
   private settleConfirm(pending: PendingConfirm, error: Error | null): void {
-    const index = this.pendingConfirms.indexOf(pending);
-    if (index < 0) return;
-    this.pendingConfirms.splice(index, 1);
+    if (!this.pendingConfirms.delete(pending)) return;
     notifyConfirm(pending, error);
   }
 
