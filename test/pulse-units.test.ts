@@ -110,8 +110,8 @@ describe('a closed client', () => {
 describe('queue options', () => {
   test('named queues: durable quorum under the namespace, with bounds and a dead-letter exchange', () => {
     const declaration = resolveQueueOptions('bot', { queueName: 'builds', maxLength: 5000, overflow: 'drop-head', deadLetter: { exchange: 'dead', queue: 'dead' } });
-    assert.equal(declaration.nameFor(true), 'queue/bot/builds');
-    assert.equal(declaration.nameFor(true), 'queue/bot/builds', 'a named queue keeps its name');
+    assert.equal(declaration.nameFor(), 'queue/bot/builds');
+    assert.equal(declaration.nameFor(), 'queue/bot/builds', 'a named queue keeps its name');
     assert.deepEqual(declaration.assertOptions, {
       durable: true,
       exclusive: false,
@@ -123,9 +123,9 @@ describe('queue options', () => {
 
   test('unnamed queues: exclusive, a fresh name each time, deleted when the subscription ends', () => {
     const declaration = resolveQueueOptions('bot', {});
-    const a = declaration.nameFor(true);
+    const a = declaration.nameFor();
     assert.match(a, /^queue\/bot\/ephemeral-[0-9a-f]{16}$/);
-    assert.notEqual(declaration.nameFor(true), a);
+    assert.notEqual(declaration.nameFor(), a);
     assert.equal(declaration.assertOptions.exclusive, true);
     assert.equal(declaration.deleteOnStop, true);
   });

@@ -11,14 +11,14 @@ interface Delivery<T> {
  * on its own, which costs more than the rest of receiving a message; acks
  * requested in the same turn of the event loop are sent together instead:
  * one `multiple` ack up to the highest tag below which every delivery is
- * settled, single acks for the rest. Nacks go at once. Delivery tags rise in
- * delivery order, which is what makes `multiple` safe to use.
+ * settled, single acks for the rest. Nacks go at once. Delivery tags count up
+ * in delivery order on a channel, which is what makes `multiple` safe.
+ * Deliveries that never reach the batcher (malformed, unbound) are settled
+ * at once, so a `multiple` ack never covers one that is still open.
  */
 export class AckBatcher<T> {
-  /** Tags in delivery order; settled ones are skipped lazily. */
-  #order: number[] = [];
-  #head = 0;
-  readonly #deliveries = new Map<number, Delivery<T>>();
+  /** Deliveries handed out and not yet sent, in delivery (= tag) order; at most about `prefetch` of them. */
+  readonly #pending = new Map<number, Delivery<T>>();
   #scheduled = false;
 
   constructor(
@@ -28,12 +28,11 @@ export class AckBatcher<T> {
   ) {}
 
   delivered(raw: AmqpMessage, subject: T): void {
-    this.#order.push(raw.fields.deliveryTag);
-    this.#deliveries.set(raw.fields.deliveryTag, { raw, subject, acked: false });
+    this.#pending.set(raw.fields.deliveryTag, { raw, subject, acked: false });
   }
 
   ack(raw: AmqpMessage): void {
-    const delivery = this.#deliveries.get(raw.fields.deliveryTag);
+    const delivery = this.#pending.get(raw.fields.deliveryTag);
     if (!delivery) return;
     delivery.acked = true;
     if (!this.#scheduled) {
@@ -44,7 +43,7 @@ export class AckBatcher<T> {
 
   /** Sends a nack now; false if the channel refused (it is closing). */
   nack(raw: AmqpMessage, requeue: boolean): boolean {
-    this.#deliveries.delete(raw.fields.deliveryTag);
+    this.#pending.delete(raw.fields.deliveryTag);
     try {
       this.channel.nack(raw, false, requeue);
       return true;
@@ -56,24 +55,19 @@ export class AckBatcher<T> {
   /** Sends every requested ack. */
   flush(): void {
     this.#scheduled = false;
-    let upTo: Delivery<T> | undefined;
+    // Map order is delivery order: acks before the first unsettled delivery go as one `multiple` ack.
     const covered: Delivery<T>[] = [];
-    while (this.#head < this.#order.length) {
-      const tag = this.#order[this.#head]!;
-      const delivery = this.#deliveries.get(tag);
-      if (delivery && !delivery.acked) break;
-      this.#head++;
-      if (!delivery) continue;
-      this.#deliveries.delete(tag);
-      covered.push(delivery);
-      upTo = delivery;
+    const behindGap: Delivery<T>[] = [];
+    let gap = false;
+    for (const [tag, delivery] of this.#pending) {
+      if (!delivery.acked) {
+        gap = true;
+        continue;
+      }
+      (gap ? behindGap : covered).push(delivery);
+      this.#pending.delete(tag);
     }
-    if (this.#head > 1024) {
-      this.#order = this.#order.slice(this.#head);
-      this.#head = 0;
-    }
-    const behindGap = [...this.#deliveries.values()].filter((d) => d.acked);
-    for (const delivery of behindGap) this.#deliveries.delete(delivery.raw.fields.deliveryTag);
+    const upTo = covered.at(-1);
     try {
       if (upTo) this.channel.ack(upTo.raw, true);
     } catch {
@@ -94,10 +88,8 @@ export class AckBatcher<T> {
 
   /** The channel is gone: acks requested but not sent are lost. */
   abandon(): void {
-    const unsent = [...this.#deliveries.values()].filter((d) => d.acked).map((d) => d.subject);
-    this.#deliveries.clear();
-    this.#order = [];
-    this.#head = 0;
+    const unsent = [...this.#pending.values()].filter((d) => d.acked).map((d) => d.subject);
+    this.#pending.clear();
     if (unsent.length > 0) this.lost(unsent);
   }
 }

@@ -37,24 +37,24 @@ export class MessageDecoder {
 
   decode(raw: AmqpMessage, queue: string, channel: DeliveryChannel): Decoded {
     const { exchange, routingKey, redelivered } = raw.fields;
-    const delivery: DeliveryInfo = { queue, exchange, routingKey, redelivered };
+    const delivery = (): DeliveryInfo => ({ queue, exchange, routingKey, redelivered });
     const headers = raw.properties.headers;
     const cc = ccOf(headers?.CC);
     const entry = this.#exchanges.get(exchange);
     if (!entry || !matchesAny(entry.matchers, routingKey, cc)) {
-      return { kind: 'unbound', error: new UnboundMessageError(delivery) };
+      return { kind: 'unbound', error: new UnboundMessageError(delivery()) };
     }
     let payload: unknown;
     try {
       payload = JSON.parse(raw.content.toString('utf8'));
     } catch (cause) {
-      return { kind: 'malformed', error: new MalformedMessageError(delivery, raw.content, 'body is not JSON', { cause }) };
+      return { kind: 'malformed', error: new MalformedMessageError(delivery(), raw.content, 'body is not JSON', { cause }) };
     }
     let fields: RoutingKeyFields;
     try {
       fields = decodeRoutingKey(entry.binding, routingKey);
     } catch (cause) {
-      return { kind: 'malformed', error: new MalformedMessageError(delivery, raw.content, (cause as Error).message, { cause }) };
+      return { kind: 'malformed', error: new MalformedMessageError(delivery(), raw.content, (cause as Error).message, { cause }) };
     }
     const routes = routesOf(cc);
     const count = headers?.['x-delivery-count'];

@@ -149,8 +149,9 @@ export class QueueConsumer {
     let attempt = 0;
     while (this.#state === 'running') {
       let end: ChannelEnd | undefined;
+      let handle: ConnectionHandle | undefined;
       try {
-        const handle = await this.host.acquireConnection();
+        handle = await this.host.acquireConnection();
         if (this.#state !== 'running') return;
         const active = await this.#establish(handle);
         if (!active) continue;
@@ -161,7 +162,8 @@ export class QueueConsumer {
         if (this.#state !== 'running') return;
         if (error instanceof ClientClosedError) return this.#finish(() => this.sink.completed());
         if (error instanceof ConnectionFailedError || error instanceof QueueSetupError) return this.#finish(() => this.sink.failed(error as Error));
-        this.host.report(error as Error);
+        // Failing because the connection dropped meanwhile is no news: `disconnected` said so.
+        if (!handle?.lost) this.host.report(error as Error);
       }
       if (this.#state !== 'running') return;
       if (end?.kind === 'closed' && end.error) this.host.report(new ChannelClosedError(this.#queueName ?? '?', amqpCode(end.error), { cause: end.error }));
@@ -181,7 +183,7 @@ export class QueueConsumer {
     const channel = await handle.connection.createChannel();
     let channelError: Error | undefined;
     const fresh = this.#queueHandle?.id !== handle.id;
-    const queue = fresh || !this.#queueName ? this.declaration.nameFor(true) : this.#queueName;
+    const queue = fresh || !this.#queueName ? this.declaration.nameFor() : this.#queueName;
     const consumerTag = `${this.host.connectionName}/c${this.#id}.${++this.#channelSequence}`;
     const active = new ActiveChannel(channel, queue, consumerTag, (error) => this.host.report(error));
     channel.on('error', (error) => {

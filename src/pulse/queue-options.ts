@@ -47,8 +47,8 @@ export interface QueueDeclaration {
   readonly assertOptions: AmqpAssertQueueOptions;
   readonly deadLetterExchange: string | undefined;
   readonly deadLetterQueue: string | undefined;
-  /** The queue's name; ephemeral queues get a fresh one each time the listener reconnects. */
-  nameFor(fresh: boolean): string;
+  /** The queue's name: fixed for a named queue, a fresh one on every call for an ephemeral queue (one per connection). */
+  nameFor(): string;
 }
 
 const SHORT_NAME = /^[A-Za-z0-9_.:\-/]+$/;
