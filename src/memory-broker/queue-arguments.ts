@@ -20,20 +20,24 @@ export interface QueueSettings {
   readonly deliveryLimit: number | undefined;
 }
 
-/** Arguments RabbitMQ compares on redeclaration; others (unknown `x-` keys) are ignored there too. */
+/**
+ * Arguments RabbitMQ compares on redeclaration, in the order it compares them
+ * (the first difference is the one reported); others, such as unknown `x-`
+ * keys, are ignored there too.
+ */
 const COMPARED_ARGUMENTS = [
-  'x-queue-type',
-  'x-max-length',
-  'x-overflow',
-  'x-dead-letter-exchange',
-  'x-dead-letter-routing-key',
-  'x-delivery-limit',
   'x-expires',
   'x-message-ttl',
+  'x-dead-letter-exchange',
+  'x-dead-letter-routing-key',
+  'x-max-length',
   'x-max-length-bytes',
   'x-max-priority',
+  'x-overflow',
   'x-queue-mode',
   'x-single-active-consumer',
+  'x-queue-type',
+  'x-delivery-limit',
 ] as const;
 
 /** Arguments that change what a queue does and that the memory broker does not model: refused, not ignored. */

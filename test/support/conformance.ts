@@ -274,6 +274,9 @@ export function defineConformanceSuite(target: ConformanceTarget): void {
           [{ durable: false }, /inequivalent arg 'x-max-length' .*: received none but current is the value '3' of type 'byte'/],
           [{ durable: false, maxLength: 3, overflow: 'drop-head' }, /inequivalent arg 'x-overflow' .*: received the value 'drop-head' of type 'longstr' but current is none/],
           [{ durable: false, maxLength: 3, autoDelete: true }, /inequivalent arg 'auto_delete'/],
+          // Several differences: the dead-letter exchange comes first in RabbitMQ's order, then the length, then overflow.
+          [{ durable: false, maxLength: 4, overflow: 'reject-publish', deadLetterExchange: 'elsewhere' }, /inequivalent arg 'x-dead-letter-exchange'/],
+          [{ durable: false, maxLength: 4, overflow: 'reject-publish' }, /inequivalent arg 'x-max-length'/],
         ];
         for (const [declaration, message] of cases) {
           const ch = await freshChannel();
@@ -494,9 +497,14 @@ export function defineConformanceSuite(target: ConformanceTarget): void {
         await channel.bindQueue(dead, deadLetters, '#');
         const queue = await namedQueue({ arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 2, 'x-dead-letter-exchange': deadLetters } });
         const redeclared = await serverError(
-          (await freshChannel()).assertQueue(queue, { arguments: { 'x-delivery-limit': 2, 'x-dead-letter-exchange': deadLetters } }),
+          (await freshChannel()).assertQueue(queue, { arguments: { 'x-delivery-limit': 3, 'x-dead-letter-exchange': deadLetters } }),
         );
+        // Of several differences, RabbitMQ names the first in its own order: the queue type before the delivery limit.
         assert.match(redeclared.message, /inequivalent arg 'x-queue-type' .*: received none but current is the value 'quorum' of type 'longstr'/);
+        const limit = await serverError(
+          (await freshChannel()).assertQueue(queue, { arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 3, 'x-dead-letter-exchange': deadLetters } }),
+        );
+        assert.match(limit.message, /inequivalent arg 'x-delivery-limit' .*: received '3' but current is '2'/);
 
         channel.sendToQueue(queue, Buffer.from('poison'), { CC: ['x.y'] });
         await channel.waitForConfirms();
