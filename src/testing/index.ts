@@ -21,3 +21,18 @@ export {
   type MemoryBroker,
   type QueueInfo,
 } from '../memory-broker/index.js';
+// A stand-in Taskcluster deployment: Hawk-verifying HTTP server with a fake queue.
+export {
+  FakeQueue,
+  startFakeTaskcluster,
+  type ApiCall,
+  type Authentication,
+  type FakeAnswer,
+  type FakeArtifact,
+  type FakeTaskcluster,
+  type FakeTaskclusterOptions,
+  type FakeTaskInput,
+  type RecordedCall,
+  type ResolveOptions,
+  type ServiceFake,
+} from './fake-taskcluster/index.js';

@@ -1,0 +1,275 @@
+/**
+ * The queue service of the fake deployment: tasks kept in memory, answered
+ * as the real queue answers `task`, `status`, `listTaskGroup`, `createTask`,
+ * `getArtifact` and `getLatestArtifact`. Tests set up tasks directly
+ * (`addTask`, `resolveTask`, `addArtifact`) and bots see them over HTTP.
+ */
+import type { ServerResponse } from 'node:http';
+import type { CreateTaskRequest, ListTaskGroupResponse, Task, TaskCompletedMessage, TaskStatus } from '../../generated/types/queue.js';
+import { MessageValidationError } from '../publish-errors.js';
+import { MessageValidator } from '../message-validator.js';
+import { packageSchemas } from '../schema-source.js';
+import { errorAnswer, type ApiCall, type FakeAnswer } from './api-call.js';
+import { sendJson, type VerifiedRequest } from './hawk-server.js';
+import { initialStatus, taskDefinition, TaskInputError } from './task-definition.js';
+
+export interface FakeQueueOptions {
+  /**
+   * Check createTask requests against the queue's schema and rules, as the
+   * real queue does (400 InputValidationError / InputError). Default true.
+   */
+  readonly validate?: boolean;
+}
+
+/** A task for `addTask`: any createTask field; the rest is filled in. */
+export type FakeTaskInput = Partial<CreateTaskRequest>;
+
+/** How a run ends, for `resolveTask`. */
+export interface ResolveOptions {
+  readonly workerGroup?: string;
+  readonly workerId?: string;
+  /** Default: the resolution for completed/failed, `internal-error` for exception. */
+  readonly reasonResolved?: TaskStatus['runs'][number]['reasonResolved'];
+}
+
+/** A stored artifact, served from the fake's storage URL. */
+export interface FakeArtifact {
+  readonly content: string | Buffer;
+  /** Default `text/plain; charset=utf-8`. */
+  readonly contentType?: string;
+  /** Default: the task's latest run. */
+  readonly runId?: number;
+}
+
+interface TaskRecord {
+  task: Task;
+  status: TaskStatus;
+  /** Keyed by `<runId>/<name>`. */
+  readonly artifacts: Map<string, FakeArtifact>;
+}
+
+type Resolution = 'completed' | 'failed' | 'exception';
+
+const CREATE_TASK_SCHEMA = '/schemas/queue/v1/create-task-request.json';
+const DEFAULT_TASK_QUEUE = 'fake-provisioner/fake-worker';
+const DAY_MS = 24 * 60 * 60 * 1000;
+const MAX_PAGE = 1000;
+/** Where `getArtifact` redirects to (a real queue redirects to S3 or object storage). */
+export const ARTIFACT_STORAGE_PATH = '/fake-artifact-storage/';
+
+export class FakeQueue {
+  private readonly tasks = new Map<string, TaskRecord>();
+  private readonly validator: MessageValidator | undefined;
+
+  constructor(options: FakeQueueOptions = {}) {
+    this.validator = options.validate === false ? undefined : new MessageValidator(packageSchemas());
+  }
+
+  /**
+   * Adds a task as if createTask had been called, with defaults for what is
+   * left out (created now, deadline in a day, a made-up task queue and
+   * metadata). Returns copies of the stored definition and status.
+   */
+  addTask(taskId: string, definition: FakeTaskInput = {}): { task: Task; status: TaskStatus } {
+    if (typeof taskId !== 'string' || taskId === '') throw new TypeError('FakeQueue.addTask: taskId must be a non-empty string');
+    const now = new Date();
+    const request: CreateTaskRequest = {
+      created: now.toJSON(),
+      deadline: new Date(now.getTime() + DAY_MS).toJSON(),
+      payload: {},
+      ...(definition.provisionerId === undefined && definition.workerType === undefined ? { taskQueueId: DEFAULT_TASK_QUEUE } : {}),
+      ...definition,
+      metadata: {
+        name: `task ${taskId}`,
+        description: 'a task of the fake Taskcluster',
+        owner: 'nobody@example.com',
+        source: 'https://example.com/fake-taskcluster',
+        ...definition.metadata,
+      },
+    };
+    const record = this.define(taskId, request, 'FakeQueue.addTask');
+    return { task: structuredClone(record.task), status: structuredClone(record.status) };
+  }
+
+  /** The stored definition (a copy), or undefined. */
+  task(taskId: string): Task | undefined {
+    const record = this.tasks.get(taskId);
+    return record && structuredClone(record.task);
+  }
+
+  /** The current status (a copy), or undefined. */
+  status(taskId: string): TaskStatus | undefined {
+    const record = this.tasks.get(taskId);
+    return record && structuredClone(record.status);
+  }
+
+  /** Ids of all tasks, in the order they were added. */
+  taskIds(): string[] {
+    return [...this.tasks.keys()];
+  }
+
+  /**
+   * Runs the task on a worker and resolves the run: the pending run (or a new
+   * one) becomes `resolution`, as does the task. Returns the body the queue
+   * publishes on task-completed / task-failed / task-exception for it.
+   */
+  resolveTask(taskId: string, resolution: Resolution, options: ResolveOptions = {}): TaskCompletedMessage {
+    const record = this.record(taskId, 'FakeQueue.resolveTask');
+    if (!['completed', 'failed', 'exception'].includes(resolution)) {
+      throw new TypeError(`FakeQueue.resolveTask: resolution must be completed, failed or exception, got ${String(resolution)}`);
+    }
+    const workerGroup = options.workerGroup ?? 'fake-worker-group';
+    const workerId = options.workerId ?? 'fake-worker-1';
+    const now = new Date().toJSON();
+    const runs = record.status.runs;
+    let run = runs.at(-1);
+    if (run === undefined || run.resolved !== undefined) {
+      run = { runId: runs.length, state: 'pending', reasonCreated: runs.length === 0 ? 'scheduled' : 'rerun', scheduled: now };
+      runs.push(run);
+    }
+    Object.assign(run, {
+      state: resolution,
+      reasonResolved: options.reasonResolved ?? (resolution === 'exception' ? 'internal-error' : resolution),
+      started: run.started ?? now,
+      resolved: now,
+      takenUntil: now,
+      workerGroup,
+      workerId,
+    });
+    record.status.state = resolution;
+    return { version: 1, status: structuredClone(record.status), runId: run.runId, workerGroup, workerId };
+  }
+
+  /** Stores an artifact; `getArtifact`/`getLatestArtifact` redirect to where it is served. */
+  addArtifact(taskId: string, name: string, artifact: FakeArtifact): void {
+    const record = this.record(taskId, 'FakeQueue.addArtifact');
+    const runId = artifact.runId ?? record.status.runs.at(-1)?.runId;
+    if (runId === undefined) throw new TypeError(`FakeQueue.addArtifact: task ${taskId} has no run yet; resolve it or give runId`);
+    record.artifacts.set(`${runId}/${name}`, artifact);
+  }
+
+  /** Answers a queue API call; undefined for methods this fake does not implement. */
+  readonly answer = (call: ApiCall): FakeAnswer | undefined => {
+    const handler = this.handlers[call.method];
+    return handler?.(call);
+  };
+
+  /** Serves artifact content at the storage URLs `getArtifact` redirects to; false for other paths. */
+  serveStorage(request: VerifiedRequest, response: ServerResponse): boolean {
+    if (!request.path.startsWith(ARTIFACT_STORAGE_PATH) || request.method !== 'GET') return false;
+    const [taskId = '', runId = '', ...name] = request.path.slice(ARTIFACT_STORAGE_PATH.length).split('/');
+    const artifact = this.tasks.get(decodeURIComponent(taskId))?.artifacts.get(`${runId}/${decodeURIComponent(name.join('/'))}`);
+    if (!artifact) {
+      sendJson(response, 404, { code: 'ResourceNotFound', message: 'no such artifact in the fake storage' });
+    } else {
+      const content = Buffer.from(artifact.content);
+      response.writeHead(200, { 'content-type': artifact.contentType ?? 'text/plain; charset=utf-8', 'content-length': content.length });
+      response.end(content);
+    }
+    return true;
+  }
+
+  private readonly handlers: Readonly<Record<string, (call: ApiCall) => FakeAnswer>> = {
+    ping: () => ({ status: 200, body: { alive: true, uptime: process.uptime() } }),
+    task: (call) => this.withTask(call, (record) => ({ status: 200, body: record.task })),
+    status: (call) => this.withTask(call, (record) => ({ status: 200, body: { status: record.status } })),
+    createTask: (call) => this.createTask(call),
+    listTaskGroup: (call) => this.listTaskGroup(call),
+    getArtifact: (call) => this.withTask(call, (record) => this.artifactAnswer(call, record, Number(call.params.runId))),
+    getLatestArtifact: (call) =>
+      this.withTask(call, (record) => this.artifactAnswer(call, record, record.status.runs.at(-1)?.runId ?? Number.NaN)),
+  };
+
+  private createTask(call: ApiCall): FakeAnswer {
+    const taskId = call.params.taskId!;
+    const existing = this.tasks.get(taskId);
+    let candidate: Task;
+    try {
+      candidate = this.definition(taskId, call.body as CreateTaskRequest, 'queue.createTask');
+    } catch (error) {
+      if (error instanceof TaskInputError) return errorAnswer(call, 400, error.code, error.message);
+      throw error;
+    }
+    if (existing) {
+      // createTask is idempotent: the same definition again is fine, another one conflicts.
+      if (JSON.stringify(existing.task) !== JSON.stringify(candidate)) {
+        return errorAnswer(call, 409, 'RequestConflict', `taskId ${taskId} already used by another task`);
+      }
+      return { status: 200, body: { status: existing.status } };
+    }
+    const record = this.store(taskId, candidate);
+    return { status: 200, body: { status: record.status } };
+  }
+
+  private listTaskGroup(call: ApiCall): FakeAnswer {
+    const taskGroupId = call.params.taskGroupId!;
+    const members = [...this.tasks].filter(([, record]) => record.task.taskGroupId === taskGroupId);
+    if (members.length === 0) return errorAnswer(call, 404, 'ResourceNotFound', `No task-group with taskGroupId: \`${taskGroupId}\``);
+    const token = call.query.get('continuationToken');
+    const start = token === null ? 0 : Number(token);
+    if (!Number.isSafeInteger(start) || start < 0) return errorAnswer(call, 400, 'InputError', 'continuationToken is not valid');
+    const limitText = call.query.get('limit');
+    const limit = limitText === null ? MAX_PAGE : Math.min(Number(limitText), MAX_PAGE);
+    if (!Number.isSafeInteger(limit) || limit < 1) return errorAnswer(call, 400, 'InputError', 'limit must be a positive integer');
+    const page = members.slice(start, start + limit);
+    const body: ListTaskGroupResponse = {
+      taskGroupId,
+      schedulerId: members[0]![1].task.schedulerId,
+      expires: members.map(([, record]) => record.status.expires).sort().at(-1)!,
+      tasks: page.map(([, record]) => ({ task: record.task, status: record.status })),
+      ...(start + limit < members.length ? { continuationToken: String(start + limit) } : {}),
+    };
+    return { status: 200, body };
+  }
+
+  private artifactAnswer(call: ApiCall, record: TaskRecord, runId: number): FakeAnswer {
+    const name = call.params.name!;
+    if (!record.artifacts.has(`${runId}/${name}`)) {
+      return errorAnswer(call, 404, 'ResourceNotFound', `Artifact not found: run ${runId} of task ${call.params.taskId} has no ${name}`);
+    }
+    const url = `${call.rootUrl}${ARTIFACT_STORAGE_PATH}${encodeURIComponent(call.params.taskId!)}/${runId}/${name.split('/').map(encodeURIComponent).join('/')}`;
+    return { status: 303, headers: { location: url }, body: { storageType: 's3', url } };
+  }
+
+  private withTask(call: ApiCall, answer: (record: TaskRecord) => FakeAnswer): FakeAnswer {
+    const taskId = call.params.taskId!;
+    const record = this.tasks.get(taskId);
+    if (!record) {
+      return errorAnswer(call, 404, 'ResourceNotFound', `\`${taskId}\` does not correspond to a task that exists. Are you sure this task has already been submitted?`);
+    }
+    return answer(record);
+  }
+
+  /** The stored form of a createTask request; throws TaskInputError saying what the queue would refuse. */
+  private definition(taskId: string, request: CreateTaskRequest, where: string): Task {
+    try {
+      this.validator?.validate(where, CREATE_TASK_SCHEMA, request);
+    } catch (error) {
+      if (!(error instanceof MessageValidationError)) throw error;
+      const violations = error.violations.map((v) => `${v.path === '' ? '(task)' : v.path} ${v.rule}`).join('; ');
+      throw new TaskInputError(`task ${taskId} does not match ${CREATE_TASK_SCHEMA}: ${violations}`, 'InputValidationError');
+    }
+    return taskDefinition(taskId, request, this.validator !== undefined);
+  }
+
+  private define(taskId: string, request: CreateTaskRequest, where: string): TaskRecord {
+    if (this.tasks.has(taskId)) throw new TypeError(`${where}: task ${taskId} exists already`);
+    try {
+      return this.store(taskId, this.definition(taskId, request, where));
+    } catch (error) {
+      throw error instanceof TaskInputError ? new TypeError(`${where}: ${error.message}`) : error;
+    }
+  }
+
+  private store(taskId: string, task: Task): TaskRecord {
+    const record: TaskRecord = { task, status: initialStatus(taskId, task, new Date()), artifacts: new Map() };
+    this.tasks.set(taskId, record);
+    return record;
+  }
+
+  private record(taskId: string, where: string): TaskRecord {
+    const record = this.tasks.get(taskId);
+    if (!record) throw new TypeError(`${where}: no task ${taskId}; add it with addTask first`);
+    return record;
+  }
+}
