@@ -10,7 +10,9 @@ import hawk from 'hawk';
 import {
   createTemporaryCredentials,
   fetchClients,
+  PulsePublisher,
   Queue,
+  QueueEvents,
   slugid,
   startFakeTaskcluster,
   TaskclusterError,
@@ -71,18 +73,46 @@ describe('fake queue through the REST client', () => {
     assert.deepEqual(status.runs.map((r) => [r.runId, r.state, r.reasonCreated]), [[0, 'pending', 'scheduled']]);
   });
 
-  it('resolveTask completes the run and returns the task-completed message body', async () => {
+  it('resolveTask completes the run and returns what the queue publishes for it', async () => {
     const taskId = newId();
-    fake.queue.addTask(taskId, { taskQueueId: 'proj-x/gpu' });
-    const message = fake.queue.resolveTask(taskId, 'completed', { workerGroup: 'us-east-1', workerId: 'i-1' });
-    assert.deepEqual([message.version, message.runId, message.workerGroup, message.workerId], [1, 0, 'us-east-1', 'i-1']);
-    assert.equal(message.status.state, 'completed');
+    const group = newId();
+    fake.queue.addTask(taskId, { taskGroupId: group, taskQueueId: 'proj-x/gpu', routes: ['index.x'] });
+    const { fields, payload, routes } = fake.queue.resolveTask(taskId, 'completed', { workerGroup: 'us-east-1', workerId: 'i-1' });
+    assert.deepEqual([payload.version, payload.runId, payload.workerGroup, payload.workerId], [1, 0, 'us-east-1', 'i-1']);
+    assert.equal(payload.status.state, 'completed');
+    assert.deepEqual(fields, {
+      taskId,
+      runId: 0,
+      workerGroup: 'us-east-1',
+      workerId: 'i-1',
+      provisionerId: 'proj-x',
+      workerType: 'gpu',
+      schedulerId: '-',
+      taskGroupId: group,
+    });
+    assert.deepEqual(routes, ['index.x']);
     const { status } = await queue.status(taskId);
-    assert.deepEqual(status, message.status);
+    assert.deepEqual(status, payload.status);
     assert.equal(status.runs[0]!.reasonResolved, 'completed');
     // A second resolution is a new run.
-    assert.equal(fake.queue.resolveTask(taskId, 'failed').runId, 1);
-    assert.equal((await queue.status(taskId)).status.state, 'failed');
+    assert.equal(fake.queue.resolveTask(taskId, 'exception').payload.runId, 1);
+    assert.deepEqual((await queue.status(taskId)).status.runs.map((r) => [r.state, r.reasonCreated, r.reasonResolved]), [
+      ['completed', 'scheduled', 'completed'],
+      ['exception', 'rerun', 'internal-error'],
+    ]);
+  });
+
+  it('resolveTask\'s message is valid for the publisher (schema and routing key)', async () => {
+    const taskId = newId();
+    fake.queue.addTask(taskId, { routes: ['index.proj-x.latest'] });
+    const publisher = new PulsePublisher({ url: 'memory://fake-taskcluster-test' });
+    try {
+      const published = await publisher.publish(QueueEvents, 'taskFailed', fake.queue.resolveTask(taskId, 'failed'));
+      assert.match(published.routingKey, new RegExp(`^primary\\.${taskId}\\.0\\.fake-worker-group\\.fake-worker-1\\.fake-provisioner\\.fake-worker\\.-\\.${taskId}\\._$`));
+      assert.deepEqual(published.cc, ['route.index.proj-x.latest']);
+    } finally {
+      await publisher.close();
+    }
   });
 
   it('a task that does not exist is 404 ResourceNotFound in the Taskcluster error shape', async () => {

@@ -33,6 +33,9 @@ export {
   type FakeTaskclusterOptions,
   type FakeTaskInput,
   type RecordedCall,
+  type Resolution,
+  type ResolvedRunMessage,
   type ResolveOptions,
   type ServiceFake,
+  type TaskRunFields,
 } from './fake-taskcluster/index.js';

@@ -5,7 +5,15 @@
  * (`addTask`, `resolveTask`, `addArtifact`) and bots see them over HTTP.
  */
 import type { ServerResponse } from 'node:http';
-import type { CreateTaskRequest, ListTaskGroupResponse, Task, TaskCompletedMessage, TaskStatus } from '../../generated/types/queue.js';
+import type {
+  CreateTaskRequest,
+  ListTaskGroupResponse,
+  Task,
+  TaskCompletedMessage,
+  TaskExceptionMessage,
+  TaskFailedMessage,
+  TaskStatus,
+} from '../../generated/types/queue.js';
 import { MessageValidationError } from '../publish-errors.js';
 import { MessageValidator } from '../message-validator.js';
 import { packageSchemas } from '../schema-source.js';
@@ -41,14 +49,39 @@ export interface FakeArtifact {
   readonly runId?: number;
 }
 
+/** How a run can end. */
+export type Resolution = 'completed' | 'failed' | 'exception';
+
+/** The routing-key fields of the queue's task-run messages (taskCompleted, taskFailed, taskException). */
+export interface TaskRunFields {
+  readonly taskId: string;
+  readonly runId: number;
+  readonly workerGroup: string;
+  readonly workerId: string;
+  readonly provisionerId: string;
+  readonly workerType: string;
+  readonly schedulerId: string;
+  readonly taskGroupId: string;
+}
+
+/**
+ * What the queue publishes when a run is resolved, ready for
+ * `publisher.publish(QueueEvents, 'taskCompleted', message)` (or
+ * `taskFailed` / `taskException`).
+ */
+export interface ResolvedRunMessage<R extends Resolution = Resolution> {
+  readonly fields: TaskRunFields;
+  readonly payload: R extends 'completed' ? TaskCompletedMessage : R extends 'failed' ? TaskFailedMessage : TaskExceptionMessage;
+  /** The task's routes: published as CC `route.<route>`. */
+  readonly routes: readonly string[];
+}
+
 interface TaskRecord {
   task: Task;
   status: TaskStatus;
   /** Keyed by `<runId>/<name>`. */
   readonly artifacts: Map<string, FakeArtifact>;
 }
-
-type Resolution = 'completed' | 'failed' | 'exception';
 
 const CREATE_TASK_SCHEMA = '/schemas/queue/v1/create-task-request.json';
 const DEFAULT_TASK_QUEUE = 'fake-provisioner/fake-worker';
@@ -110,10 +143,10 @@ export class FakeQueue {
 
   /**
    * Runs the task on a worker and resolves the run: the pending run (or a new
-   * one) becomes `resolution`, as does the task. Returns the body the queue
-   * publishes on task-completed / task-failed / task-exception for it.
+   * one) becomes `resolution`, as does the task. Returns the message the queue
+   * publishes for it on task-completed / task-failed / task-exception.
    */
-  resolveTask(taskId: string, resolution: Resolution, options: ResolveOptions = {}): TaskCompletedMessage {
+  resolveTask<R extends Resolution>(taskId: string, resolution: R, options: ResolveOptions = {}): ResolvedRunMessage<R> {
     const record = this.record(taskId, 'FakeQueue.resolveTask');
     if (!['completed', 'failed', 'exception'].includes(resolution)) {
       throw new TypeError(`FakeQueue.resolveTask: resolution must be completed, failed or exception, got ${String(resolution)}`);
@@ -137,7 +170,14 @@ export class FakeQueue {
       workerId,
     });
     record.status.state = resolution;
-    return { version: 1, status: structuredClone(record.status), runId: run.runId, workerGroup, workerId };
+    const status = structuredClone(record.status);
+    const { provisionerId, workerType, schedulerId, taskGroupId } = status;
+    const payload: TaskCompletedMessage = { version: 1, status, runId: run.runId, workerGroup, workerId };
+    return {
+      fields: { taskId, runId: run.runId, workerGroup, workerId, provisionerId, workerType, schedulerId, taskGroupId },
+      payload: payload as ResolvedRunMessage<R>['payload'],
+      routes: [...record.task.routes],
+    };
   }
 
   /** Stores an artifact; `getArtifact`/`getLatestArtifact` redirect to where it is served. */

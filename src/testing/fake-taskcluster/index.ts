@@ -1,6 +1,15 @@
 // The fake Taskcluster deployment; the public parts are re-exported by src/testing/index.ts.
 export { startFakeTaskcluster, type FakeTaskcluster, type FakeTaskclusterOptions } from './start-fake-taskcluster.js';
-export { FakeQueue, type FakeArtifact, type FakeQueueOptions, type FakeTaskInput, type ResolveOptions } from './fake-queue.js';
+export {
+  FakeQueue,
+  type FakeArtifact,
+  type FakeQueueOptions,
+  type FakeTaskInput,
+  type Resolution,
+  type ResolvedRunMessage,
+  type ResolveOptions,
+  type TaskRunFields,
+} from './fake-queue.js';
 export type { ApiCall, FakeAnswer, RecordedCall, ServiceFake } from './api-call.js';
 export type { Authentication, ClientTokens, Ext } from './hawk-authentication.js';
 export type { TemporaryCertificate } from './certificate.js';
