@@ -12,10 +12,11 @@ import { bindingsCommand } from './commands/bindings.js';
 import { callCommand } from './commands/call.js';
 import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
+import { publishCommand } from './commands/publish.js';
 import { signedUrlCommand } from './commands/signed-url.js';
 import { UsageError } from './usage-error.js';
 
-const commands: readonly Command[] = [listenCommand, bindingsCommand, callCommand, signedUrlCommand, listCommand];
+const commands: readonly Command[] = [listenCommand, bindingsCommand, callCommand, signedUrlCommand, publishCommand, listCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,4 +1,4 @@
-import { optionsFromEnv } from '../pulse/client-options.js';
+import { optionsFromEnv, resolveClientOptions } from '../pulse/client-options.js';
 import { PulseClient } from '../pulse/pulse-client.js';
 
 /** Flags every command that talks to Pulse accepts. */
@@ -16,4 +16,10 @@ export const pulseFlagsHelp = `Connection:
 export function pulseClientFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv): PulseClient {
   const url = values['pulse-url'];
   return new PulseClient(typeof url === 'string' ? { url } : optionsFromEnv(env));
+}
+
+/** The broker URL from `--pulse-url`, else the environment, resolved as `PulseClient.fromEnv()` does. */
+export function pulseUrlFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv): string {
+  const url = values['pulse-url'];
+  return typeof url === 'string' ? url : resolveClientOptions(optionsFromEnv(env)).urls[0]!;
 }

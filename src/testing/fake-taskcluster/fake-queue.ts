@@ -52,8 +52,12 @@ export interface FakeArtifact {
 /** How a run can end. */
 export type Resolution = 'completed' | 'failed' | 'exception';
 
-/** The routing-key fields of the queue's task-run messages (taskCompleted, taskFailed, taskException). */
-export interface TaskRunFields {
+/**
+ * The routing-key fields of the queue's task-run messages (taskCompleted,
+ * taskFailed, taskException). A type, not an interface, so it fits
+ * `Record<string, string | number>` parameters.
+ */
+export type TaskRunFields = {
   readonly taskId: string;
   readonly runId: number;
   readonly workerGroup: string;
@@ -62,7 +66,7 @@ export interface TaskRunFields {
   readonly workerType: string;
   readonly schedulerId: string;
   readonly taskGroupId: string;
-}
+};
 
 /**
  * What the queue publishes when a run is resolved, ready for

@@ -1,0 +1,179 @@
+/**
+ * `tc-pulse publish` through the built binary (npm test builds first), onto
+ * the real RabbitMQ: received by `tc-pulse listen` and by raw amqplib; bad
+ * input refused with exit code 2 before connecting.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import amqplib from 'amqplib';
+import { FakeQueue, slugid, type ResolvedRunMessage } from '../src/index.js';
+import { REPO } from './support/project-references.js';
+import { RABBIT_URL, uniqueName } from './support/rabbit.js';
+
+const CLI = join(REPO, 'dist/cli/main.js');
+const COMPLETED = 'exchange/taskcluster-queue/v1/task-completed';
+/** A broker nobody listens on: a command that gets this far fails with exit code 1, not 2. */
+const NO_BROKER = 'amqp://guest:guest@127.0.0.1:1';
+
+function tcPulse(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, PULSE_URL: RABBIT_URL, ...options.env },
+    input: options.input ?? '',
+    timeout: 30_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A task-completed message as the queue would publish it, for a task of `provisionerId`. */
+function completedRun(provisionerId: string, routes: string[] = []): ResolvedRunMessage<'completed'> {
+  const queue = new FakeQueue();
+  const taskId = slugid();
+  queue.addTask(taskId, { taskQueueId: `${provisionerId}/linux`, routes });
+  return queue.resolveTask(taskId, 'completed', { workerGroup: 'us-east-1', workerId: 'i-0123' });
+}
+
+/** `--taskId x --runId 0 ...` */
+const fieldFlags = (fields: Readonly<Record<string, string | number>>) => Object.entries(fields).flatMap(([name, value]) => [`--${name}`, String(value)]);
+
+describe('tc-pulse publish (real RabbitMQ)', () => {
+  let connection: amqplib.ChannelModel;
+  let channel: amqplib.Channel;
+  before(async () => {
+    connection = await amqplib.connect(RABBIT_URL);
+    channel = await connection.createChannel();
+    await channel.assertExchange(COMPLETED, 'topic', { durable: true });
+  });
+  after(() => connection.close());
+
+  /** An exclusive queue bound to `exchange` with `pattern`; returns its name. */
+  async function tap(exchange: string, pattern: string): Promise<string> {
+    const { queue } = await channel.assertQueue('', { exclusive: true });
+    await channel.bindQueue(queue, exchange, pattern);
+    return queue;
+  }
+
+  it('publishes what tc-pulse listen receives: routing key, fields, routes and payload', async () => {
+    const provisionerId = uniqueName('cli-publish');
+    const run = completedRun(provisionerId, ['index.proj-x.latest', 'notify.email.dev@example.com.on-failed']);
+    const listener = spawn(process.execPath, [CLI, 'listen', 'queue.taskCompleted', '--provisionerId', provisionerId, '--count', '1'], {
+      env: { PATH: process.env.PATH, PULSE_URL: RABBIT_URL },
+    });
+    let received = '';
+    let stderr = '';
+    listener.stdout.on('data', (chunk: Buffer) => (received += chunk));
+    const exited = new Promise<number | null>((resolve) => listener.once('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`tc-pulse listen did not start: ${stderr}`)), 20_000);
+      listener.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk;
+        if (stderr.includes('listening on')) resolve(clearTimeout(timer));
+      });
+    });
+
+    const routes = run.routes.flatMap((route) => ['--route', route]);
+    const published = tcPulse(['publish', 'queue.taskCompleted', '--payload', JSON.stringify(run.payload), ...fieldFlags(run.fields), ...routes]);
+    assert.equal(published.code, 0, published.stderr);
+    const { taskId, taskGroupId } = run.fields;
+    const routingKey = `primary.${taskId}.0.us-east-1.i-0123.${provisionerId}.linux.-.${taskGroupId}._`;
+    assert.deepEqual(JSON.parse(published.stdout), {
+      exchange: COMPLETED,
+      routingKey,
+      cc: ['route.index.proj-x.latest', 'route.notify.email.dev@example.com.on-failed'],
+    });
+
+    assert.equal(await exited, 0, stderr);
+    const message = JSON.parse(received.trim());
+    assert.equal(message.exchange, COMPLETED);
+    assert.equal(message.routingKey, routingKey);
+    assert.deepEqual(message.routes, run.routes);
+    assert.deepEqual(message.payload, run.payload);
+    assert.equal(message.fields.reserved, '_');
+  });
+
+  it('sends it as Taskcluster does: persistent JSON with the CC header (raw amqplib)', async () => {
+    const run = completedRun(uniqueName('cli-raw'), ['index.a']);
+    const queue = await tap(COMPLETED, `primary.${run.fields.taskId}.#`);
+    // The payload from standard input this time.
+    const published = tcPulse(['publish', 'queue.taskCompleted', '--payload', '-', ...fieldFlags(run.fields), '--route', 'index.a'], {
+      input: JSON.stringify(run.payload),
+    });
+    assert.equal(published.code, 0, published.stderr);
+    const message = await channel.get(queue, { noAck: true });
+    assert.ok(message, 'the message arrived');
+    assert.deepEqual(JSON.parse(message.content.toString('utf8')), run.payload);
+    assert.equal(message.properties.deliveryMode, 2);
+    assert.equal(message.properties.contentType, 'application/json');
+    assert.equal(message.properties.contentEncoding, 'utf-8');
+    assert.deepEqual(message.properties.headers?.CC, ['route.index.a']);
+  });
+
+  it('--exchange-prefix publishes under another prefix; --no-validate skips the schema check', async () => {
+    const prefix = `exchange/guest/${uniqueName('cli-prefix')}/`;
+    const exchange = `${prefix}task-completed`;
+    await channel.assertExchange(exchange, 'topic', { durable: true });
+    try {
+      const queue = await tap(exchange, '#');
+      const fields = completedRun('p').fields;
+      const result = tcPulse(['publish', 'queue.taskCompleted', '--payload', '{"anything": true}', '--no-validate', '--exchange-prefix', prefix, ...fieldFlags(fields)]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(JSON.parse(result.stdout).exchange, exchange);
+      const message = await channel.get(queue, { noAck: true });
+      assert.ok(message);
+      assert.deepEqual(JSON.parse(message.content.toString('utf8')), { anything: true });
+    } finally {
+      await channel.deleteExchange(exchange);
+    }
+  });
+});
+
+describe('tc-pulse publish refuses bad input before connecting (exit code 2)', () => {
+  // PULSE_URL points at no broker: reaching the network would be exit code 1.
+  const refuse = (args: string[]) => tcPulse(['publish', ...args], { env: { PULSE_URL: NO_BROKER } });
+  const run = completedRun('proj-x');
+
+  it('a payload that does not match the schema names the path and the rule', () => {
+    const payload = { ...run.payload, runId: -1, colour: 'red' };
+    const result = refuse(['queue.taskCompleted', '--payload', JSON.stringify(payload), ...fieldFlags(run.fields)]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /payload does not match \/schemas\/queue\/v1\/task-completed-message\.json/);
+    assert.match(result.stderr, /\/runId must be >= 0 \(minimum\)/);
+    assert.match(result.stderr, /must not have property "colour" \(additionalProperties\)/);
+    assert.equal(result.stdout, '');
+  });
+
+  it('a missing required field, an unknown field, no payload, bad JSON', () => {
+    const { workerId: _, ...withoutWorker } = run.fields;
+    const missing = refuse(['queue.taskCompleted', '--payload', JSON.stringify(run.payload), ...fieldFlags(withoutWorker)]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /\(field "workerId"\): is required to publish a message/);
+    const typo = refuse(['queue.taskCompleted', '--payload', '{}', '--taskid', 'x']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /unknown option --taskid \(did you mean --taskId\?\)/);
+    const none = refuse(['queue.taskCompleted', ...fieldFlags(run.fields)]);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /--payload is required/);
+    const json = refuse(['queue.taskCompleted', '--payload', '{oops', ...fieldFlags(run.fields)]);
+    assert.equal(json.code, 2);
+    assert.match(json.stderr, /--payload is not valid JSON/);
+  });
+
+  it('a valid message to a broker that is not there is exit code 1, password not shown', () => {
+    const result = tcPulse(['publish', 'queue.taskCompleted', '--payload', JSON.stringify(run.payload), ...fieldFlags(run.fields)], {
+      env: { PULSE_URL: 'amqp://guest:s3cret-pw@127.0.0.1:1' },
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /cannot connect to amqp:\/\/guest:\*\*\*@127\.0\.0\.1:1/);
+    assert.doesNotMatch(result.stderr, /s3cret-pw/);
+  });
+
+  it('--help', () => {
+    const result = tcPulse(['publish', '--help']);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^Usage: tc-pulse publish <service>\.<exchange> --payload <json\|@file\|->/);
+    assert.match(result.stdout, /--route <route>/);
+    assert.match(result.stdout, /--pulse-url <url>/);
+  });
+});
