@@ -2,7 +2,8 @@
  * The listening examples (quoted in docs/listening.md) run as a user would
  * run them: separate processes configured by PULSE_* (the real broker) and
  * TASKCLUSTER_* variables (the Hawk-verifying stand-in deployment), bound to
- * the real Taskcluster exchange names.
+ * the real Taskcluster exchange names. Those names, and the bot's queue name,
+ * are fixed, so everything happens in a virtual host of this run's own.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -12,19 +13,23 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { Queue, QueueEvents, slugid, type QueueTypes } from '../src/index.js';
 import { REPO } from './support/project-references.js';
-import { deleteQueues, eventually, RABBIT_URL, TestPublisher } from './support/rabbit.js';
+import { eventually, privateVhost, TestPublisher } from './support/rabbit.js';
 import { publishCompleted, routingKeyFor, taskCompletedBody, taskFields } from './support/rabbit-fixtures.js';
 import { deployment, fakeQueue } from './support/rest-deployment.js';
 import { ISSUER, useHawkServer } from './support/rest-fixtures.js';
 
-const TSX = join(REPO, 'node_modules/.bin/tsx');
 const queueEvents = new QueueEvents();
 let publisher: TestPublisher;
+let vhost: Awaited<ReturnType<typeof privateVhost>>;
 const running: ChildProcess[] = [];
 
-/** An example in its own process; stdout and stderr collected line by line. */
+/**
+ * An example in its own process; stdout and stderr collected line by line.
+ * Node itself with tsx's loader (not the tsx CLI, which would put a process in
+ * between), so a kill reaches the example and leaves no orphan behind.
+ */
 function start(example: string, env: NodeJS.ProcessEnv, ...args: string[]) {
-  const child = spawn(TSX, [`examples/${example}`, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', `examples/${example}`, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -35,19 +40,18 @@ function start(example: string, env: NodeJS.ProcessEnv, ...args: string[]) {
 }
 
 before(async () => {
-  publisher = await TestPublisher.open();
-  // The real exchange names, as a Taskcluster deployment declares them; kept, since other suites may use them too.
+  vhost = await privateVhost('pulse-examples');
+  publisher = await TestPublisher.open(vhost.url);
+  // The real exchange names, declared as a Taskcluster deployment does.
   for (const binding of [queueEvents.taskCompleted(), queueEvents.taskFailed(), queueEvents.taskException()]) {
-    await publisher.exchange(binding.exchange, { keep: true });
+    await publisher.exchange(binding.exchange);
   }
 });
 
 after(async () => {
   for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await deleteQueues('queue/guest/task-completed-bot', 'queue/guest/task-completed-bot-dead');
-  const side = await publisher.sideChannel();
-  await side.deleteExchange('exchange/guest/task-completed-bot-dead').catch(() => undefined);
-  await publisher.close();
+  await publisher?.disconnect();
+  await vhost?.remove();
 });
 
 describe('listening examples', () => {
@@ -55,42 +59,33 @@ describe('listening examples', () => {
 
   test('listen-task-completed.ts prints the completion of one task, then exits', async () => {
     const taskId = slugid();
-    const example = start('listen-task-completed.ts', { PULSE_URL: RABBIT_URL }, taskId);
-    // The example binds after it starts; publish until it has heard it.
-    let exitCode: number | null | undefined;
-    void example.exited.then((code) => (exitCode = code));
-    await eventually(async () => {
-      if (exitCode === undefined) await publishCompleted(publisher, queueEvents.taskCompleted(), taskId);
-      return exitCode !== undefined;
-    }, 'the example to exit', 20_000);
-    assert.equal(exitCode, 0, example.stderr.join('\n'));
+    const example = start('listen-task-completed.ts', { PULSE_URL: vhost.url }, taskId);
+    await eventually(async () => (await vhost.consumers()) === 1, 'the example consuming', 20_000);
+    await publishCompleted(publisher, queueEvents.taskCompleted(), taskId);
+    assert.equal(await example.exited, 0, example.stderr.join('\n'));
     assert.deepEqual(example.stdout, [`${taskId} run 0: completed on w1`]);
   });
 
   test('listen-task-group.ts tells three exchanges apart in one stream', async () => {
     const group = slugid();
     const [done, broken, stuck] = [slugid(), slugid(), slugid()];
-    const example = start('listen-task-group.ts', { PULSE_URL: RABBIT_URL }, group, '3');
-    let exitCode: number | null | undefined;
-    void example.exited.then((code) => (exitCode = code));
+    const example = start('listen-task-group.ts', { PULSE_URL: vhost.url }, group, '3');
     const inGroup = (taskId: string) => ({ ...taskFields(taskId), taskGroupId: group });
     const body = (taskId: string, reasonResolved: string) => {
       const base = taskCompletedBody(taskId);
       return { ...base, status: { ...base.status, taskGroupId: group, runs: [{ runId: 0, state: 'exception', reasonResolved }] } };
     };
-    // A cycle of three distinct messages, repeated until the example has taken three: whichever three in a row it gets, they are one of each.
-    await eventually(async () => {
-      if (exitCode !== undefined) return true;
-      const completed = queueEvents.taskCompleted();
-      await publisher.publish(completed.exchange, routingKeyFor(completed, inGroup(done)), body(done, 'completed'), { cc: ['route.index.project.x'] });
-      const failed = queueEvents.taskFailed();
-      await publisher.publish(failed.exchange, routingKeyFor(failed, inGroup(broken)), body(broken, 'failed'));
-      const exception = queueEvents.taskException();
-      await publisher.publish(exception.exchange, routingKeyFor(exception, inGroup(stuck)), body(stuck, 'deadline-exceeded'));
-      return false;
-    }, 'the example to exit', 20_000);
+    // Bound to all three exchanges once its consumer shows up.
+    await eventually(async () => (await vhost.consumers()) === 1, 'the example consuming', 20_000);
+    const completed = queueEvents.taskCompleted();
+    await publisher.publish(completed.exchange, routingKeyFor(completed, inGroup(done)), body(done, 'completed'), { cc: ['route.index.project.x'] });
+    const failed = queueEvents.taskFailed();
+    await publisher.publish(failed.exchange, routingKeyFor(failed, inGroup(broken)), body(broken, 'failed'));
+    const exception = queueEvents.taskException();
+    await publisher.publish(exception.exchange, routingKeyFor(exception, inGroup(stuck)), body(stuck, 'deadline-exceeded'));
+    const exitCode = await example.exited;
     assert.equal(exitCode, 0, example.stderr.join('\n'));
-    assert.deepEqual([...example.stdout].sort(), [`${broken} failed on w1`, `${done} completed, routes: index.project.x`, `${stuck} exception: deadline-exceeded`].sort());
+    assert.deepEqual(example.stdout, [`${done} completed, routes: index.project.x`, `${broken} failed on w1`, `${stuck} exception: deadline-exceeded`]);
   });
 
   test('bot-task-completed.ts fetches each completed task through the REST client, and stops cleanly on SIGTERM', async () => {
@@ -104,7 +99,7 @@ describe('listening examples', () => {
     }
     server.reset();
     const bot = start('bot-task-completed.ts', {
-      PULSE_URL: RABBIT_URL,
+      PULSE_URL: vhost.url,
       TASKCLUSTER_ROOT_URL: rootUrl,
       TASKCLUSTER_CLIENT_ID: ISSUER.clientId,
       TASKCLUSTER_ACCESS_TOKEN: ISSUER.accessToken,

@@ -31,8 +31,8 @@ export class TestPublisher {
     private readonly exchanges: string[],
   ) {}
 
-  static async open(): Promise<TestPublisher> {
-    const connection = await amqplib.connect(RABBIT_URL, { noDelay: true, clientProperties: { connection_name: uniqueName('test-publisher') } });
+  static async open(url = RABBIT_URL): Promise<TestPublisher> {
+    const connection = await amqplib.connect(url, { noDelay: true, clientProperties: { connection_name: uniqueName('test-publisher') } });
     connection.on('error', () => undefined);
     const channel = await connection.createConfirmChannel();
     channel.on('error', () => undefined);
@@ -107,6 +107,26 @@ export async function deleteQueues(...queues: string[]): Promise<void> {
   } finally {
     await connection.close().catch(() => undefined);
   }
+}
+
+/**
+ * A virtual host of its own, for tests that must use fixed names (the real
+ * Taskcluster exchanges, an example's queue name) without meeting other runs
+ * on the shared broker. Returns its URL and a function deleting it with
+ * everything in it.
+ */
+export async function privateVhost(prefix = 'pulse-test'): Promise<{ readonly url: string; consumers(): Promise<number>; remove(): Promise<void> }> {
+  const vhost = uniqueName(prefix);
+  await rabbitmqctl('add_vhost', vhost);
+  await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
+  return {
+    url: `${RABBIT_URL.replace(/\/+$/, '')}/${encodeURIComponent(vhost)}`,
+    /** Consumers in the vhost: a process under test is ready once its consumer shows up. */
+    consumers: async () => (await rabbitmqctl('list_consumers', '-p', vhost, '-q', '--no-table-headers')).split('\n').filter((line) => line.trim()).length,
+    remove: async () => {
+      await rabbitmqctl('delete_vhost', vhost);
+    },
+  };
 }
 
 /** Runs rabbitmqctl, returning stdout. */
