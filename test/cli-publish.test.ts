@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import amqplib from 'amqplib';
@@ -17,8 +19,9 @@ const COMPLETED = 'exchange/taskcluster-queue/v1/task-completed';
 /** A broker nobody listens on: a command that gets this far fails with exit code 1, not 2. */
 const NO_BROKER = 'amqp://guest:guest@127.0.0.1:1';
 
-function tcPulse(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
+function tcPulse(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}) {
   const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
     encoding: 'utf8',
     env: { PATH: process.env.PATH, PULSE_URL: RABBIT_URL, ...options.env },
     input: options.input ?? '',
@@ -108,6 +111,28 @@ describe('tc-pulse publish (real RabbitMQ)', () => {
     assert.equal(message.properties.contentType, 'application/json');
     assert.equal(message.properties.contentEncoding, 'utf-8');
     assert.deepEqual(message.properties.headers?.CC, ['route.index.a']);
+  });
+
+  it('the command in docs/testing.md works as shown', () => {
+    const doc = readFileSync(join(REPO, 'docs/testing.md'), 'utf8');
+    const shown = /## Publishing from a terminal[\s\S]*?```sh\n([\s\S]*?)```/.exec(doc)?.[1];
+    assert.ok(shown, 'docs/testing.md has the tc-pulse publish example');
+    const [command, ...args] = shown.replace(/\\\n/g, ' ').trim().split(/\s+/);
+    assert.deepEqual([command, args[0]], ['tc-pulse', 'publish']);
+    // The completed.json it reads: a message for the task and run the flags name.
+    const flag = (name: string) => args[args.indexOf(`--${name}`) + 1]!;
+    const queue = new FakeQueue();
+    queue.addTask(flag('taskId'), { taskGroupId: flag('taskGroupId'), taskQueueId: `${flag('provisionerId')}/${flag('workerType')}`, schedulerId: flag('schedulerId') });
+    const { payload } = queue.resolveTask(flag('taskId'), 'completed', { workerGroup: flag('workerGroup'), workerId: flag('workerId') });
+    const dir = mkdtempSync(join(tmpdir(), 'tc-pulse-publish-'));
+    writeFileSync(join(dir, 'completed.json'), JSON.stringify(payload));
+    const result = tcPulse(args, { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), {
+      exchange: COMPLETED,
+      routingKey: 'primary.fN1SbArXTPSVFNUvaOlinQ.0.us-east-1.i-0123.proj-x.linux.tc-ui.fN1SbArXTPSVFNUvaOlinQ._',
+      cc: ['route.index.proj-x.latest'],
+    });
   });
 
   it('--exchange-prefix publishes under another prefix; --no-validate skips the schema check', async () => {

@@ -139,6 +139,15 @@ describe('fake queue through the REST client', () => {
     const { taskQueueId: _, ...noQueue } = createRequest();
     await rejectsWith(queue.createTask(newId(), noQueue), 400, 'InputError', /taskQueueId, or provisionerId and workerType/);
     await rejectsWith(queue.createTask(newId(), createRequest({ provisionerId: 'other' })), 400, 'InputError', /does not match/);
+    const early = createRequest({ expires: new Date(Date.now() + 1000).toJSON() });
+    await rejectsWith(queue.createTask(newId(), early), 400, 'InputError', /expires cannot be before deadline/);
+  });
+
+  it('a task with dependencies starts unscheduled, without runs', async () => {
+    const taskId = newId();
+    await queue.createTask(taskId, createRequest({ dependencies: [newId()] }));
+    const { status } = await queue.status(taskId);
+    assert.deepEqual([status.state, status.runs], ['unscheduled', []]);
   });
 
   it('listTaskGroup pages with continuationToken; an unknown group is 404', async () => {
@@ -293,6 +302,8 @@ describe('fake Taskcluster authentication, with raw requests', () => {
     await refused(await fetch(`${url()}?bewit=${expired}`), /Access expired/);
     // The same bewit on another task's URL.
     await refused(await fetch(`${fake.rootUrl}/api/queue/v1/task/other?bewit=${bewit}`), /Bad mac/);
+    // Bewits are for GET (and HEAD) only.
+    await refused(await fetch(`${url()}?bewit=${bewit}`, { method: 'PUT', body: '{}' }), /Invalid method/);
   });
 
   it('temporary credentials made by hand from the wire rules are accepted', async () => {
