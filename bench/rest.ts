@@ -21,7 +21,6 @@ import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import hawk from 'hawk';
@@ -181,10 +180,8 @@ function oursCall(rootUrl: string): Call {
   return () => queue.task(TASK_ID);
 }
 
-function peerCall(rootUrl: string): Call {
-  const taskcluster = createRequire(import.meta.url)('taskcluster-client') as {
-    Queue: new (options: object) => { task(id: string): Promise<unknown> };
-  };
+async function peerCall(rootUrl: string): Promise<Call> {
+  const { default: taskcluster } = await import('taskcluster-client');
   const queue = new taskcluster.Queue({ rootUrl, credentials: CREDENTIALS });
   return () => queue.task(TASK_ID);
 }
@@ -215,7 +212,7 @@ async function main(): Promise<void> {
   const contenders: [string, Call][] = [
     ['limit (undici + hawk)', limitCall(rootUrl)],
     ['ours (taskcluster-pulse)', oursCall(rootUrl)],
-    ['peer (taskcluster-client)', peerCall(rootUrl)],
+    ['peer (taskcluster-client)', await peerCall(rootUrl)],
   ];
   console.log(`queue.task(id) against a local keep-alive server; ${seconds} s per contender and concurrency, ${rounds} interleaved rounds`);
   for (const inFlight of [1, 16]) {
