@@ -1,4 +1,4 @@
-import { topicMatches } from './topic-match.js';
+import { compileTopicPattern, type TopicMatcher } from '../bindings/topic-pattern.js';
 
 export type ExchangeType = 'direct' | 'fanout' | 'topic';
 
@@ -8,6 +8,8 @@ export type Destination = { readonly kind: 'queue'; readonly name: string } | { 
 export interface ExchangeBinding {
   readonly destination: Destination;
   readonly pattern: string;
+  /** `pattern` compiled for topic exchanges (bindings are few, publishes many). */
+  readonly matches: TopicMatcher;
 }
 
 export interface ExchangeDeclaration {
@@ -32,7 +34,7 @@ export class MemoryExchange {
 
   /** Adds a binding; binding twice is a no-op, as in AMQP. */
   bind(destination: Destination, pattern: string): void {
-    if (this.find(destination, pattern) < 0) this.bindings.push({ destination, pattern });
+    if (this.find(destination, pattern) < 0) this.bindings.push({ destination, pattern, matches: compileTopicPattern(pattern) });
   }
 
   /** Removes a binding; true when there was one. */
@@ -55,17 +57,17 @@ export class MemoryExchange {
 
   /** The destinations a routing key reaches. */
   route(routingKey: string): Destination[] {
-    return this.bindings.filter((b) => this.matches(b.pattern, routingKey)).map((b) => b.destination);
+    return this.bindings.filter((b) => this.matches(b, routingKey)).map((b) => b.destination);
   }
 
-  private matches(pattern: string, routingKey: string): boolean {
+  private matches(binding: ExchangeBinding, routingKey: string): boolean {
     switch (this.declaration.type) {
       case 'fanout':
         return true;
       case 'direct':
-        return pattern === routingKey;
+        return binding.pattern === routingKey;
       case 'topic':
-        return topicMatches(pattern, routingKey);
+        return binding.matches(routingKey);
     }
   }
 

@@ -3,7 +3,7 @@ import type { Binding, RoutingKeyFields } from '../bindings/types.js';
 import type { AmqpMessage } from './amqp-api.js';
 import { MalformedMessageError, UnboundMessageError, type DeliveryInfo } from './pulse-errors.js';
 import { type DeliveryChannel, ReceivedMessage } from './pulse-message.js';
-import { compileTopicPattern, type TopicMatcher } from './topic-pattern.js';
+import { compileTopicPattern, type TopicMatcher } from '../bindings/topic-pattern.js';
 
 export type Decoded =
   | { readonly kind: 'message'; readonly message: ReceivedMessage }
