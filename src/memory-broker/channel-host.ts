@@ -1,5 +1,5 @@
-import type { Connection } from 'amqplib';
-import { IllegalOperationError } from 'amqplib';
+import { createRequire } from 'node:module';
+import type { Connection, IllegalOperationError } from 'amqplib';
 import type { ServerClose } from './amqp-errors.js';
 import type { BrokerConnection, MemoryBroker } from './broker.js';
 
@@ -23,9 +23,14 @@ export interface ChannelHost {
   failFromFrameError(error: Error): void;
 }
 
+// amqplib is loaded when a channel first misbehaves, not on import: the package
+// exports the broker, and most importers never use it.
+const require = createRequire(import.meta.url);
+
 /** amqplib's `IllegalOperationError`, with the stack of the state change that caused it. */
 export function illegalOperation(message: string, stateChange: string): IllegalOperationError {
-  return new IllegalOperationError(message, stateChange);
+  const amqplib = require('amqplib') as typeof import('amqplib');
+  return new amqplib.IllegalOperationError(message, stateChange);
 }
 
 /** A stack trace taken when a channel or connection changes state, as amqplib records it. */

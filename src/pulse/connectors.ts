@@ -1,4 +1,3 @@
-import { connect as amqplibConnect } from 'amqplib';
 import type { AmqpConnection, AmqpConnector, AmqpSocketOptions } from './amqp-api.js';
 
 /**
@@ -9,9 +8,12 @@ import type { AmqpConnection, AmqpConnector, AmqpSocketOptions } from './amqp-ap
 const connectors = new Map<string, AmqpConnector>();
 
 const amqplibConnector: AmqpConnector = async (url, socketOptions) => {
+  // Loaded on the first connection, not on import: the package's importers
+  // that never connect (REST-only bots, the memory broker) do not pay for it.
+  const amqplib = await import('amqplib');
   // amqplib's ChannelModel is the reference implementation of AmqpConnection;
   // this assignment is where the compiler checks that it still is.
-  const connection: AmqpConnection = await amqplibConnect(url, { ...socketOptions });
+  const connection: AmqpConnection = await amqplib.connect(url, { ...socketOptions });
   return connection;
 };
 connectors.set('amqp:', amqplibConnector);

@@ -1,4 +1,3 @@
-import { isObservable, lastValueFrom, Observable } from 'rxjs';
 import { checkBindings } from './check-bindings.js';
 import { PulseConfigError } from './client-options.js';
 import { DeliveryCounter } from './delivery-counter.js';
@@ -6,6 +5,7 @@ import { MessageDecoder } from './message-decoder.js';
 import { DeliveryLimitError } from './pulse-errors.js';
 import type { Bindings, ReceivedMessage, SettleResult } from './pulse-message.js';
 import { DEFAULT_PREFETCH, resolveQueueOptions, type QueueOptions } from './queue-options.js';
+import { isObservable, lastValueFrom, Observable } from './rxjs-core.js';
 import { sleep } from './sleep.js';
 import { runConsumer, type StreamContext } from './stream-context.js';
 

@@ -1,9 +1,9 @@
-import { Observable } from 'rxjs';
 import { checkBindings } from './check-bindings.js';
 import { PulseConfigError } from './client-options.js';
 import { MessageDecoder } from './message-decoder.js';
 import type { Bindings, ReceivedMessage } from './pulse-message.js';
 import { resolveQueueOptions, type QueueOptions } from './queue-options.js';
+import { Observable } from './rxjs-core.js';
 import { runConsumer, type StreamContext } from './stream-context.js';
 
 export interface ListenOptions extends QueueOptions {

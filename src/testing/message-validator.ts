@@ -1,11 +1,21 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsPlugin from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { isExternalRef, resolveSchemaRef, schemaPath } from '../references/schema-ids.js';
 import { MessageValidationError, PublishError, type SchemaViolation } from './publish-errors.js';
 import type { SchemaSource } from './schema-source.js';
 
-// ajv-formats is CommonJS with `exports.default`; under NodeNext its default import is the module object.
-const addFormats = ((addFormatsPlugin as unknown as { default?: unknown }).default ?? addFormatsPlugin) as (ajv: Ajv) => Ajv;
+// ajv and ajv-formats take about 60 ms to load: they are loaded on the first
+// validation, not on import, since most importers of the package never publish.
+const require = createRequire(import.meta.url);
+
+function newAjv(): Ajv {
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  // ajv-formats is CommonJS with `exports.default`.
+  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv;
+}
 
 /**
  * Validates message payloads against exchange message schemas with ajv. A
@@ -13,12 +23,14 @@ const addFormats = ((addFormatsPlugin as unknown as { default?: unknown }).defau
  * time a message needs it; compiled validators are kept.
  */
 export class MessageValidator {
-  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+  private ajvInstance: Ajv | undefined;
   private readonly added = new Set<string>();
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor(private readonly source: SchemaSource) {
-    addFormats(this.ajv);
+  constructor(private readonly source: SchemaSource) {}
+
+  private get ajv(): Ajv {
+    return (this.ajvInstance ??= newAjv());
   }
 
   /** Throws {@link MessageValidationError} naming each failing path and rule. */

@@ -42,15 +42,20 @@ function compile(reference: ApiReference, entry: ApiEntry): CompiledRoute {
   return { reference, entry, names, pattern: new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}${source}$`) };
 }
 
-const routes: readonly CompiledRoute[] = Object.entries(apiReferences)
-  .filter(([name]) => name.endsWith('ApiReference'))
-  .flatMap(([, value]) => (value as ApiReference).entries.map((entry) => compile(value as ApiReference, entry)))
-  // Single-segment arguments first, so `/task/abc/status` is queue.status, never an artifact named "status".
-  .sort((a, b) => Number(a.pattern.source.includes('(.+)')) - Number(b.pattern.source.includes('(.+)')));
+let routes: readonly CompiledRoute[] | undefined;
+
+/** Every API method's route, compiled when the first request arrives (not on import of the package). */
+function compiledRoutes(): readonly CompiledRoute[] {
+  return (routes ??= Object.entries(apiReferences)
+    .filter(([name]) => name.endsWith('ApiReference'))
+    .flatMap(([, value]) => (value as ApiReference).entries.map((entry) => compile(value as ApiReference, entry)))
+    // Single-segment arguments first, so `/task/abc/status` is queue.status, never an artifact named "status".
+    .sort((a, b) => Number(a.pattern.source.includes('(.+)')) - Number(b.pattern.source.includes('(.+)'))));
+}
 
 /** The API method `method path` calls, or undefined when no reference has it. */
 export function matchApiRoute(method: string, path: string): ApiRoute | undefined {
-  for (const route of routes) {
+  for (const route of compiledRoutes()) {
     if (route.entry.method.toUpperCase() !== method.toUpperCase()) continue;
     const match = route.pattern.exec(path);
     if (!match) continue;

@@ -5,7 +5,8 @@
  * certificate verified and the access token derived from it here.
  */
 import type { IncomingMessage } from 'node:http';
-import hawk from 'hawk';
+import type * as Hawk from 'hawk';
+import { loadHawk } from '../../rest/lazy-modules.js';
 import { temporaryAccessToken, verifyCertificate, type TemporaryCertificate } from './certificate.js';
 
 /** The `ext` a request carried, after its certificate (if any) was verified. */
@@ -35,6 +36,8 @@ const CLOCK_SKEW_SEC = 15 * 60;
 export async function authenticate(request: IncomingMessage, clients: ClientTokens, seenNonces: Set<string>): Promise<Authentication> {
   const url = request.url ?? '/';
   const authorization = request.headers.authorization;
+  // Loaded on the first request, as the REST client loads it: not on import of the package.
+  const hawk = loadHawk();
   if (authorization !== undefined) {
     const attributes = hawk.utils.parseAuthorizationHeader(authorization) as { ext?: string };
     const ext = parseExt(attributes.ext);
@@ -66,7 +69,7 @@ export async function authenticate(request: IncomingMessage, clients: ClientToke
  */
 function identify(ext: Ext | undefined, clients: ClientTokens) {
   let decided: { clientId: string; issuer: string; temporary: boolean } | undefined;
-  const credentials = (id: string): hawk.server.Credentials => {
+  const credentials = (id: string): Hawk.server.Credentials => {
     const certificate: unknown = ext?.certificate;
     const named = typeof certificate === 'object' && certificate !== null ? (certificate as { issuer?: unknown }).issuer : undefined;
     if (named !== undefined && named === id) throw new Error('ext.certificate.issuer must differ from the clientId');
