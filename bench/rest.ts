@@ -5,11 +5,7 @@
  *   - ours:  taskcluster-pulse `new Queue(...).task(id)`,
  *   - peer:  the official taskcluster-client `new Queue(...).task(id)`,
  * all in one run, interleaved in rounds so drift hits each alike. Prints ratios.
- * First it measures import cost: `import('taskcluster-pulse')` (the built dist;
- * `npm run build` first) against `import('taskcluster-client')`, each in fresh
- * child processes, medians of several runs: time to import, memory after it,
- * and time to the first answer of `queue.task(id)` (ours loads undici and hawk
- * on that first call).
+ * (What importing each costs is `npm run bench:import`.)
  *
  * The server runs in a child process (so it does not share the client's event
  * loop), answers a realistic task definition, and verifies the Hawk header of
@@ -17,8 +13,7 @@
  * a count of refusals. `BENCH_SECONDS` (default 3) is the time per contender
  * and concurrency; only 127.0.0.1 is used.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -80,85 +75,6 @@ async function runServer(): Promise<void> {
   });
 }
 
-// ---- import cost (fresh child processes) ----------------------------------------
-
-interface ImportSample {
-  readonly importMs: number;
-  readonly firstAnswerMs: number;
-  readonly rssMb: number;
-  readonly heapMb: number;
-}
-
-/** Code for a fresh `node` that imports `specifier`, then calls queue.task once against a local server. */
-function importProbe(specifier: string | undefined): string {
-  return `
-    import { createServer } from 'node:http';
-    const server = createServer((req, res) => { res.setHeader('content-type', 'application/json'); res.end('{"taskGroupId":"g"}'); });
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const rootUrl = 'http://127.0.0.1:' + server.address().port;
-    const credentials = ${JSON.stringify(CREDENTIALS)};
-    const t0 = performance.now();
-    const module = ${specifier ? `await import(${JSON.stringify(specifier)})` : 'null'};
-    const importMs = performance.now() - t0;
-    const memory = process.memoryUsage();
-    if (module) {
-      const Queue = module.Queue ?? module.default.Queue;
-      await new Queue({ rootUrl, credentials }).task('t');
-    }
-    const firstAnswerMs = performance.now() - t0;
-    console.log(JSON.stringify({ importMs, firstAnswerMs, rssMb: memory.rss / 1e6, heapMb: memory.heapUsed / 1e6 }));
-    process.exit(0);
-  `;
-}
-
-function importCost(repetitions = 7): void {
-  if (!existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)))) {
-    console.log('import cost: skipped (no dist/; run `npm run build` first)\n');
-    return;
-  }
-  const targets: [string, string | undefined][] = [
-    ['(nothing: node itself)', undefined],
-    ['taskcluster-pulse', 'taskcluster-pulse'],
-    ['taskcluster-client', 'taskcluster-client'],
-    // Not a public entry point: what the REST part alone costs, without Pulse (rxjs, amqplib).
-    ['  its REST part only', new URL('../dist/rest/index.js', import.meta.url).href],
-  ];
-  const samples = targets.map(() => [] as ImportSample[]);
-  for (let i = 0; i < repetitions; i++) {
-    targets.forEach(([, specifier], t) => {
-      const out = execFileSync(process.execPath, ['--input-type=module', '-e', importProbe(specifier)], { encoding: 'utf8' });
-      samples[t]!.push(JSON.parse(out) as ImportSample);
-    });
-  }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1]!;
-  const rows = samples.map((runs) => ({
-    importMs: median(runs.map((r) => r.importMs)),
-    firstAnswerMs: median(runs.map((r) => r.firstAnswerMs)),
-    rssMb: median(runs.map((r) => r.rssMb)),
-    heapMb: median(runs.map((r) => r.heapMb)),
-  }));
-  const base = rows[0]!;
-  console.log(`import cost, medians of ${repetitions} fresh processes (memory: growth over node itself, right after the import):`);
-  targets.forEach(([name], t) => {
-    if (t === 0) return;
-    const row = rows[t]!;
-    console.log(
-      `  ${name.padEnd(20)} import ${row.importMs.toFixed(0).padStart(4)} ms   first queue.task answer ${row.firstAnswerMs.toFixed(0).padStart(4)} ms   ` +
-        `rss +${(row.rssMb - base.rssMb).toFixed(1)} MB   heap +${(row.heapMb - base.heapMb).toFixed(1)} MB`,
-    );
-  });
-  const ratios = (ours: (typeof rows)[number], label: string) => {
-    const peer = rows[2]!;
-    console.log(
-      `  ${label} / peer: import time ${(ours.importMs / peer.importMs).toFixed(2)}, first answer ${(ours.firstAnswerMs / peer.firstAnswerMs).toFixed(2)}, ` +
-        `rss growth ${((ours.rssMb - base.rssMb) / (peer.rssMb - base.rssMb)).toFixed(2)}`,
-    );
-  };
-  ratios(rows[1]!, 'package');
-  ratios(rows[3]!, 'REST part');
-  console.log('');
-}
-
 // ---- the clients ---------------------------------------------------------------
 
 type Call = () => Promise<unknown>;
@@ -203,7 +119,6 @@ async function measure(call: Call, inFlight: number, milliseconds: number): Prom
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--server') return runServer();
-  importCost();
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
   const rounds = 3;
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--server'], { execArgv: process.execArgv });

@@ -17,17 +17,8 @@ export type {
 } from './references/types.js';
 export { fetchReferences, type FetchReferencesOptions } from './references/fetch-references.js';
 
-// Bindings.
-export { BindingError } from './bindings/binding-error.js';
-export { createEvents, type EventsOptions } from './bindings/create-events.js';
-export { decodeRoutingKey, RoutingKeyDecodeError, type RoutingKeySource } from './bindings/decode-routing-key.js';
-export type { DecodedRoutingKey, Events, ExchangeMethod, PositionalValues, RoutingKeyFilter } from './bindings/events-types.js';
-export { ExchangeBindings } from './bindings/exchange-bindings.js';
-export { buildRoutingKey } from './bindings/routing-key.js';
-export { buildRoutingKeyPattern, MAX_ROUTING_KEY_BYTES } from './bindings/routing-key-pattern.js';
-export type { Binding, FieldsOf, PayloadOf, RawRoutingKeyPattern, RoutingKeyFields, RoutingKeyValue } from './bindings/types.js';
-export * from './generated/exchanges.js';
-export type * from './generated/types.js';
+// Bindings (also the entry point taskcluster-pulse/bindings; likewise /rest, /pulse and /testing).
+export * from './bindings/index.js';
 
 // REST client (generated from API references).
 export * from './rest/index.js';

@@ -8,6 +8,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { delay, filter, firstValueFrom, map, Observable, of, take, toArray } from 'rxjs';
 import { discardMemoryBroker, PulseClient, PulsePublisher, QueueEvents, slugid } from '../src/index.js';
@@ -19,17 +21,25 @@ function runBuilt(code: string): unknown {
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: REPO, encoding: 'utf8' }));
 }
 
-/** Packages whose code a fresh process has loaded through CommonJS after `import('taskcluster-pulse')`. */
-const LOADED_BY_IMPORT = `
-  import { createRequire } from 'node:module';
-  await import('taskcluster-pulse');
-  const files = Object.keys(createRequire(import.meta.url).cache).filter((file) => file.includes('/node_modules/'));
-  console.log(JSON.stringify(files.map((file) => file.slice(file.lastIndexOf('/node_modules/') + 14))));
-`;
+/** Files of dependencies (`rxjs/dist/cjs/index.js`) a fresh process has loaded through CommonJS after importing `specifier`. */
+function loadedByImport(specifier: string): string[] {
+  return runBuilt(`
+    import { createRequire } from 'node:module';
+    await import(${JSON.stringify(specifier)});
+    const files = Object.keys(createRequire(import.meta.url).cache).filter((file) => file.includes('/node_modules/'));
+    console.log(JSON.stringify(files.map((file) => file.slice(file.lastIndexOf('/node_modules/') + 14))));
+  `) as string[];
+}
+
+function packagesOf(files: readonly string[]): Set<string> {
+  return new Set(files.map((file) => file.split('/').slice(0, file.startsWith('@') ? 2 : 1).join('/')));
+}
+
+const SUBPATHS = ['bindings', 'rest', 'pulse', 'testing'] as const;
 
 describe('importing the built package', () => {
-  const loaded = runBuilt(LOADED_BY_IMPORT) as string[];
-  const packages = new Set(loaded.map((file) => file.split('/').slice(0, file.startsWith('@') ? 2 : 1).join('/')));
+  const loaded = loadedByImport('taskcluster-pulse');
+  const packages = packagesOf(loaded);
 
   test('loads no heavy dependency until it is used', () => {
     for (const lazy of ['amqplib', 'ajv', 'ajv-formats', 'hawk', '@hapi/hoek', 'undici']) {
@@ -53,6 +63,35 @@ describe('importing the built package', () => {
       console.log(JSON.stringify([pulse.listen(binding) instanceof Observable, pulse.consume(binding, () => {}) instanceof Observable]));
     `);
     assert.deepEqual(result, [true, true]);
+  });
+});
+
+describe('the entry points taskcluster-pulse/bindings, /rest, /pulse and /testing', () => {
+  test('export the very objects of the root, and together all of it but fetchReferences', () => {
+    const { missing, different } = runBuilt(`
+      const root = await import('taskcluster-pulse');
+      const parts = await Promise.all(${JSON.stringify(SUBPATHS)}.map((name) => import('taskcluster-pulse/' + name)));
+      const different = parts.flatMap((part) => Object.keys(part).filter((key) => part[key] !== root[key]));
+      const missing = Object.keys(root).filter((key) => !parts.some((part) => key in part));
+      console.log(JSON.stringify({ missing, different }));
+    `) as { missing: string[]; different: string[] };
+    assert.deepEqual(different, []);
+    assert.deepEqual(missing, ['fetchReferences']);
+  });
+
+  test('have declaration files where the exports map says', () => {
+    const exportsMap = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { exports: Record<string, { types?: string }> }).exports;
+    for (const name of SUBPATHS) {
+      const types = exportsMap[`./${name}`]?.types;
+      assert.ok(types && existsSync(join(REPO, types)), `./${name}: ${types}`);
+    }
+  });
+
+  test('/rest and /bindings load nothing of RxJS or the Pulse client', () => {
+    for (const name of ['rest', 'bindings']) {
+      const packages = packagesOf(loadedByImport(`taskcluster-pulse/${name}`));
+      assert.deepEqual([...packages].filter((dependency) => dependency === 'rxjs' || dependency === 'eventemitter3'), [], name);
+    }
   });
 });
 

@@ -2,6 +2,8 @@
 
 // Generated clients, one per service (`ObjectService` is the `object` service).
 export * from '../generated/clients.js';
+// Their input and output types (`QueueTypes.TaskClaimResponse`): types only, free at run time.
+export type * from '../generated/types.js';
 
 // The client core, for any API reference.
 export { TaskclusterClient, type ApiMethod, type CallArgs, type ItemOf } from './client.js';
