@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import amqplib from 'amqplib';
 import { FakeQueue, slugid, type ResolvedRunMessage } from '../src/index.js';
 import { REPO } from './support/project-references.js';
-import { RABBIT_URL, uniqueName } from './support/rabbit.js';
+import { privateVhost, uniqueName, type PrivateVhost } from './support/rabbit.js';
 
 const CLI = join(REPO, 'dist/cli/main.js');
 const COMPLETED = 'exchange/taskcluster-queue/v1/task-completed';
@@ -23,7 +23,7 @@ function tcPulse(args: string[], options: { env?: NodeJS.ProcessEnv; input?: str
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, PULSE_URL: RABBIT_URL, ...options.env },
+    env: { PATH: process.env.PATH, ...options.env },
     input: options.input ?? '',
     timeout: 30_000,
   });
@@ -42,14 +42,23 @@ function completedRun(provisionerId: string, routes: string[] = []): ResolvedRun
 const fieldFlags = (fields: Readonly<Record<string, string | number>>) => Object.entries(fields).flatMap(([name, value]) => [`--${name}`, String(value)]);
 
 describe('tc-pulse publish (real RabbitMQ)', () => {
-  let connection: amqplib.ChannelModel;
+  // The real exchange names: in a vhost of this suite's own, so nothing is left on the shared broker.
+  let vhost: PrivateVhost;
+  let connection: amqplib.ChannelModel | undefined;
   let channel: amqplib.Channel;
   before(async () => {
-    connection = await amqplib.connect(RABBIT_URL);
+    vhost = await privateVhost('cli-publish');
+    connection = await amqplib.connect(vhost.url);
     channel = await connection.createChannel();
     await channel.assertExchange(COMPLETED, 'topic', { durable: true });
   });
-  after(() => connection.close());
+  after(async () => {
+    await connection?.close();
+    await vhost?.remove();
+  });
+
+  /** tc-pulse with PULSE_URL set to the suite's vhost. */
+  const onBroker = (args: string[], options: { input?: string; cwd?: string } = {}) => tcPulse(args, { ...options, env: { PULSE_URL: vhost.url } });
 
   /** An exclusive queue bound to `exchange` with `pattern`; returns its name. */
   async function tap(exchange: string, pattern: string): Promise<string> {
@@ -58,12 +67,13 @@ describe('tc-pulse publish (real RabbitMQ)', () => {
     return queue;
   }
 
-  it('publishes what tc-pulse listen receives: routing key, fields, routes and payload', async () => {
+  it('publishes what tc-pulse listen receives: routing key, fields, routes and payload', async (t) => {
     const provisionerId = uniqueName('cli-publish');
     const run = completedRun(provisionerId, ['index.proj-x.latest', 'notify.email.dev@example.com.on-failed']);
     const listener = spawn(process.execPath, [CLI, 'listen', 'queue.taskCompleted', '--provisionerId', provisionerId, '--count', '1'], {
-      env: { PATH: process.env.PATH, PULSE_URL: RABBIT_URL },
+      env: { PATH: process.env.PATH, PULSE_URL: vhost.url },
     });
+    t.after(() => listener.kill('SIGKILL')); // if the test fails before it exits by itself
     let received = '';
     let stderr = '';
     listener.stdout.on('data', (chunk: Buffer) => (received += chunk));
@@ -77,7 +87,7 @@ describe('tc-pulse publish (real RabbitMQ)', () => {
     });
 
     const routes = run.routes.flatMap((route) => ['--route', route]);
-    const published = tcPulse(['publish', 'queue.taskCompleted', '--payload', JSON.stringify(run.payload), ...fieldFlags(run.fields), ...routes]);
+    const published = onBroker(['publish', 'queue.taskCompleted', '--payload', JSON.stringify(run.payload), ...fieldFlags(run.fields), ...routes]);
     assert.equal(published.code, 0, published.stderr);
     const { taskId, taskGroupId } = run.fields;
     const routingKey = `primary.${taskId}.0.us-east-1.i-0123.${provisionerId}.linux.-.${taskGroupId}._`;
@@ -100,7 +110,7 @@ describe('tc-pulse publish (real RabbitMQ)', () => {
     const run = completedRun(uniqueName('cli-raw'), ['index.a']);
     const queue = await tap(COMPLETED, `primary.${run.fields.taskId}.#`);
     // The payload from standard input this time.
-    const published = tcPulse(['publish', 'queue.taskCompleted', '--payload', '-', ...fieldFlags(run.fields), '--route', 'index.a'], {
+    const published = onBroker(['publish', 'queue.taskCompleted', '--payload', '-', ...fieldFlags(run.fields), '--route', 'index.a'], {
       input: JSON.stringify(run.payload),
     });
     assert.equal(published.code, 0, published.stderr);
@@ -126,7 +136,7 @@ describe('tc-pulse publish (real RabbitMQ)', () => {
     const { payload } = queue.resolveTask(flag('taskId'), 'completed', { workerGroup: flag('workerGroup'), workerId: flag('workerId') });
     const dir = mkdtempSync(join(tmpdir(), 'tc-pulse-publish-'));
     writeFileSync(join(dir, 'completed.json'), JSON.stringify(payload));
-    const result = tcPulse(args, { cwd: dir });
+    const result = onBroker(args, { cwd: dir });
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), {
       exchange: COMPLETED,
@@ -142,7 +152,7 @@ describe('tc-pulse publish (real RabbitMQ)', () => {
     try {
       const queue = await tap(exchange, '#');
       const fields = completedRun('p').fields;
-      const result = tcPulse(['publish', 'queue.taskCompleted', '--payload', '{"anything": true}', '--no-validate', '--exchange-prefix', prefix, ...fieldFlags(fields)]);
+      const result = onBroker(['publish', 'queue.taskCompleted', '--payload', '{"anything": true}', '--no-validate', '--exchange-prefix', prefix, ...fieldFlags(fields)]);
       assert.equal(result.code, 0, result.stderr);
       assert.equal(JSON.parse(result.stdout).exchange, exchange);
       const message = await channel.get(queue, { noAck: true });

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO } from './support/project-references.js';
+import { privateVhostFor } from './support/rabbit.js';
 
 /** Runs the built binary, as a user's shell would (npm test builds first). */
 export function tcPulse(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
@@ -72,19 +73,22 @@ describe('tc-pulse CLI', () => {
 });
 
 describe('tc-pulse listen (real RabbitMQ)', () => {
-  it('prints one JSON line per message when piped, and exits after --count', async () => {
+  it('prints one JSON line per message when piped, and exits after --count', async (t) => {
     const { spawn } = await import('node:child_process');
     const amqp = await import('amqplib');
     const exchange = 'exchange/taskcluster-queue/v1/task-completed';
-    const publisher = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+    // The real exchange name: in a vhost of this test's own, so nothing is left on the shared broker.
+    const vhost = await privateVhostFor(t, 'cli-listen');
+    const publisher = await amqp.connect(vhost.url);
     try {
       const channel = await publisher.createConfirmChannel();
       // Taskcluster's exchanges exist on Pulse; locally the first publisher creates it.
       await channel.assertExchange(exchange, 'topic', { durable: true });
       const provisionerId = `cli-${process.pid}-${Date.now()}`;
       const child = spawn(process.execPath, [join(REPO, 'dist/cli/main.js'), 'listen', 'queue.taskCompleted', '--provisionerId', provisionerId, '--count', '2'], {
-        env: { PATH: process.env.PATH, PULSE_URL: 'amqp://guest:guest@127.0.0.1:5672' },
+        env: { PATH: process.env.PATH, PULSE_URL: vhost.url },
       });
+      t.after(() => child.kill('SIGKILL')); // if the test fails before it exits by itself
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));

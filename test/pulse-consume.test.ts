@@ -18,7 +18,7 @@ import { privateQueueEvents, publishCompleted, routingKeyFor, taskFields } from 
 const events = privateQueueEvents();
 const binding = events.taskCompleted();
 const suite = useRabbitSuite({ exchanges: [binding.exchange], connectionPrefix: 'pulse-consume-test', clientDefaults: { closeTimeoutMs: 3_000 } });
-const { newClient, queueFor } = suite;
+const { newClient, queueFor, deadLetterFor } = suite;
 
 describe('consume()', () => {
   test('acks after the handler succeeds and emits one outcome per message', async () => {
@@ -72,7 +72,7 @@ describe('consume()', () => {
         () => {
           throw new Error('cannot handle this');
         },
-        { queueName, maxDeliveries: 3, retryDelayMs: 0, deadLetter: { exchange: `${queueName}-dlx`, queue: `${queueName}-dead` } },
+        { queueName, maxDeliveries: 3, retryDelayMs: 0, deadLetter: deadLetterFor(queueName) },
       )
       .subscribe((o) => outcomes.push(o.status));
     await ready;

@@ -103,10 +103,11 @@ describe('listen()', () => {
     const errors = errorsOf(client);
     const binding = events.taskCompleted();
     const queueName = queueFor('malformed');
-    const deadQueue = `${queueName}-dead`;
+    const deadLetter = suite.deadLetterFor(queueName);
+    const deadQueue = deadLetter.queue;
     const received: string[] = [];
     const subscription = client
-      .listen(binding, { queueName, queueType: 'classic', deadLetter: { exchange: `${queueName}-dlx`, queue: deadQueue } })
+      .listen(binding, { queueName, queueType: 'classic', deadLetter })
       .subscribe((m) => received.push(m.fields.taskId));
     await eventually(async () => (await client.queueStatus(queueName).catch(() => ({ consumerCount: 0 }))).consumerCount === 1, 'consumer');
     await suite.publisher.publish(binding.exchange, routingKeyFor(binding, taskFields('bad')), Buffer.from('{not json'));

@@ -15,9 +15,14 @@ import { privateQueueEvents, publishCompleted } from './support/rabbit-fixtures.
 const events = privateQueueEvents();
 const binding = events.taskCompleted();
 const workerPath = fileURLToPath(new URL('./support/rabbit-worker.ts', import.meta.url));
+const workers: Worker[] = [];
+// Registered before the suite's cleanup, so it runs first: a worker still alive
+// when its queue is deleted would declare the queue again.
+after(async () => {
+  await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+});
 const suite = useRabbitSuite({ exchanges: [binding.exchange], connectionPrefix: 'pulse-scale-out-test' });
 const { queueFor } = suite;
-const workers: Worker[] = [];
 
 interface WorkerLine {
   readonly pid: number;
@@ -66,10 +71,6 @@ class Worker {
     await exited;
   }
 }
-
-after(async () => {
-  await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-});
 
 describe('scale-out', () => {
   test('two processes on one named queue share its messages, each message handled once', async (t) => {

@@ -5,15 +5,17 @@
  */
 import { after, before } from 'node:test';
 import { PulseClient, type PulseClientOptions } from '../../src/pulse/index.js';
-import { deleteQueues, RABBIT_URL, TestPublisher, uniqueName } from './rabbit.js';
+import { deleteExchanges, deleteQueues, RABBIT_URL, TestPublisher, uniqueName } from './rabbit.js';
 
 export interface RabbitSuite {
   /** Publishes on its own connection; available once the tests run. */
   readonly publisher: TestPublisher;
   /** A client on the test broker with a unique connection name; closed after the tests. */
   newClient(options?: Partial<PulseClientOptions>): PulseClient;
-  /** A fresh short queue name; the queue (and its `-dead` companion) is deleted after the tests. */
+  /** A fresh short queue name; the queue is deleted after the tests. */
   queueFor(prefix: string): string;
+  /** The `deadLetter` option for `queueName`: a fresh exchange and queue, both deleted after the tests. */
+  deadLetterFor(queueName: string): { readonly exchange: string; readonly queue: string };
 }
 
 export function useRabbitSuite(setup: {
@@ -26,6 +28,7 @@ export function useRabbitSuite(setup: {
   let publisher: TestPublisher | undefined;
   const clients: PulseClient[] = [];
   const queues: string[] = [];
+  const deadLetterExchanges: string[] = [];
   before(async () => {
     publisher = await TestPublisher.open();
     for (const exchange of setup.exchanges) await publisher.exchange(exchange);
@@ -33,6 +36,7 @@ export function useRabbitSuite(setup: {
   after(async () => {
     await Promise.all(clients.map((client) => client.close()));
     await deleteQueues(...queues);
+    await deleteExchanges(...deadLetterExchanges);
     await publisher?.close();
   });
   return {
@@ -47,8 +51,14 @@ export function useRabbitSuite(setup: {
     },
     queueFor(prefix) {
       const name = uniqueName(prefix);
-      queues.push(`queue/guest/${name}`, `queue/guest/${name}-dead`);
+      queues.push(`queue/guest/${name}`);
       return name;
+    },
+    deadLetterFor(queueName) {
+      const deadLetter = { exchange: `${queueName}-dlx`, queue: `${queueName}-dead` };
+      deadLetterExchanges.push(`exchange/guest/${deadLetter.exchange}`);
+      queues.push(`queue/guest/${deadLetter.queue}`);
+      return deadLetter;
     },
   };
 }

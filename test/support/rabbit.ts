@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import amqplib from 'amqplib';
 
@@ -95,13 +96,24 @@ export class TestPublisher {
 
 /** Deletes queues by full name, ignoring ones already gone. */
 export async function deleteQueues(...queues: string[]): Promise<void> {
+  await withSideChannels((channel, queue) => channel.deleteQueue(queue), queues);
+}
+
+/** Deletes exchanges by full name, ignoring ones already gone. */
+export async function deleteExchanges(...exchanges: string[]): Promise<void> {
+  await withSideChannels((channel, exchange) => channel.deleteExchange(exchange), exchanges);
+}
+
+/** Runs `action` for each name on a fresh channel (a failure closes only its channel), on one connection. */
+async function withSideChannels(action: (channel: amqplib.Channel, name: string) => Promise<unknown>, names: readonly string[]): Promise<void> {
+  if (names.length === 0) return;
   const connection = await amqplib.connect(RABBIT_URL);
   connection.on('error', () => undefined);
   try {
-    for (const queue of queues) {
+    for (const name of names) {
       const channel = await connection.createChannel();
       channel.on('error', () => undefined);
-      await channel.deleteQueue(queue).catch(() => undefined);
+      await action(channel, name).catch(() => undefined);
       await channel.close().catch(() => undefined);
     }
   } finally {
@@ -109,24 +121,45 @@ export async function deleteQueues(...queues: string[]): Promise<void> {
   }
 }
 
+/** A virtual host of this run's own on the test broker; see {@link privateVhost}. */
+export interface PrivateVhost {
+  /** The broker URL with this vhost. */
+  readonly url: string;
+  /** Consumers in the vhost: a process under test is ready once its consumer shows up. */
+  consumers(): Promise<number>;
+  /** Deletes the vhost with everything in it (queues, exchanges, bindings, connections). */
+  remove(): Promise<void>;
+}
+
 /**
  * A virtual host of its own, for tests that must use fixed names (the real
  * Taskcluster exchanges, an example's queue name) without meeting other runs
- * on the shared broker. Returns its URL and a function deleting it with
- * everything in it.
+ * on the shared broker, and without leaving those names behind on it.
+ * Remove it in an `after` hook, so that it goes also when a test fails (as
+ * {@link privateVhostFor} does for one test).
  */
-export async function privateVhost(prefix = 'pulse-test'): Promise<{ readonly url: string; consumers(): Promise<number>; remove(): Promise<void> }> {
+export async function privateVhost(prefix = 'pulse-test'): Promise<PrivateVhost> {
   const vhost = uniqueName(prefix);
   await rabbitmqctl('add_vhost', vhost);
-  await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
+  const remove = async () => void (await rabbitmqctl('delete_vhost', vhost));
+  try {
+    await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
+  } catch (error) {
+    await remove().catch(() => undefined);
+    throw error;
+  }
   return {
     url: `${RABBIT_URL.replace(/\/+$/, '')}/${encodeURIComponent(vhost)}`,
-    /** Consumers in the vhost: a process under test is ready once its consumer shows up. */
     consumers: async () => (await rabbitmqctl('list_consumers', '-p', vhost, '-q', '--no-table-headers')).split('\n').filter((line) => line.trim()).length,
-    remove: async () => {
-      await rabbitmqctl('delete_vhost', vhost);
-    },
+    remove,
   };
+}
+
+/** A private vhost for one test, removed after it whether it passes or fails. */
+export async function privateVhostFor(t: TestContext, prefix?: string): Promise<PrivateVhost> {
+  const vhost = await privateVhost(prefix);
+  t.after(() => vhost.remove());
+  return vhost;
 }
 
 /** Runs rabbitmqctl, returning stdout. */
