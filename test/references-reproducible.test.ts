@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { startFakeTaskcluster } from '../src/testing/index.js';
 import { REPO } from './support/project-references.js';
 
 const BUNDLE = join(REPO, '../shared/references/taskcluster-references.json');
@@ -56,5 +58,24 @@ describe('reference derivation is reproducible', { skip: !existsSync(BUNDLE) && 
     assert.equal(metadata.properties.description.type, 'string');
     const bundleText = readFileSync(BUNDLE, 'utf8');
     assert.ok(bundleText.includes('"description"'), 'the bundle has prose to drop');
+  });
+});
+
+describe('reference derivation from a live deployment', () => {
+  const out = mkdtempSync(join(tmpdir(), 'tc-pulse-references-live-'));
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  it('reading <rootUrl>/references/manifest.json gives the same files as the bundle', async () => {
+    // The fake deployment serves this project's reference files the way a deployment serves its
+    // own: a manifest, then each reference, then the schemas they use, fetched one by one.
+    const deployment = await startFakeTaskcluster();
+    try {
+      await promisify(execFile)(TSX, ['scripts/references.ts', '--root-url', deployment.rootUrl, '--out', out], { cwd: REPO });
+    } finally {
+      await deployment.close();
+    }
+    let files = 0;
+    for (const dir of ['exchanges', 'apis', 'schemas', 'src/generated']) files += assertSameTree(join(REPO, dir), join(out, dir));
+    assert.ok(files > 200, `compared ${files} files`);
   });
 });
