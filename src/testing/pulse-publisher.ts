@@ -3,7 +3,7 @@ import type { AmqpConfirmChannel, AmqpConnection } from '../pulse/amqp-api.js';
 import { openConnection } from '../pulse/connectors.js';
 import { redactSecret, redactUrl } from '../pulse/redact-url.js';
 import type { ExchangeReference, JsonSchemaDocument } from '../references/types.js';
-import { MessageValidator } from './message-validator.js';
+import { MessageValidator, packageValidator } from './message-validator.js';
 import type {
   EntryOf,
   ExchangeNameOf,
@@ -13,7 +13,7 @@ import type {
   PublishInput,
   PublishPayload,
 } from './publish-types.js';
-import { packageSchemas, schemaMap } from './schema-source.js';
+import { schemaMap } from './schema-source.js';
 import { exchangeName, PULSE_MESSAGE_BYTES, TASKCLUSTER_PUBLISH_OPTIONS, wireMessage, type LooseInput } from './wire-message.js';
 
 export interface PulsePublisherOptions {
@@ -215,15 +215,6 @@ export class PulsePublisher {
       throw error;
     }
   }
-}
-
-// Compiling a schema takes a while (a third of a second for a queue message):
-// every publisher using the package's schemas shares one validator.
-let sharedValidator: MessageValidator | undefined;
-
-function packageValidator(): MessageValidator {
-  sharedValidator ??= new MessageValidator(packageSchemas());
-  return sharedValidator;
 }
 
 function referenceOf(source: ExchangeSource): ExchangeReference {

@@ -15,8 +15,7 @@ import type {
   TaskStatus,
 } from '../../generated/types/queue.js';
 import { MessageValidationError } from '../publish-errors.js';
-import { MessageValidator } from '../message-validator.js';
-import { packageSchemas } from '../schema-source.js';
+import { packageValidator, type MessageValidator } from '../message-validator.js';
 import { errorAnswer, type ApiCall, type FakeAnswer } from './api-call.js';
 import { sendJson, type VerifiedRequest } from './hawk-server.js';
 import { initialStatus, taskDefinition, TaskInputError } from './task-definition.js';
@@ -99,7 +98,7 @@ export class FakeQueue {
   private readonly validator: MessageValidator | undefined;
 
   constructor(options: FakeQueueOptions = {}) {
-    this.validator = options.validate === false ? undefined : new MessageValidator(packageSchemas());
+    this.validator = options.validate === false ? undefined : packageValidator();
   }
 
   /**
