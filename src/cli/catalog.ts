@@ -51,5 +51,15 @@ export function findMethod(target: string | undefined): { reference: ApiReferenc
   return { reference, entry };
 }
 
+/** Every service with exchanges or an API, sorted. */
+export const knownServices: readonly string[] = [...new Set([...exchanges, ...apis].map((r) => r.serviceName))].sort();
+
+/** A service's canonical name (`worker-manager`) from either spelling, or a usage error listing the known ones. */
+export function findServiceName(service: string): string {
+  const name = knownServices.find((s) => normalize(s) === normalize(service));
+  if (!name) throw new UsageError(`no service "${service}"; known: ${knownServices.join(', ')}`);
+  return name;
+}
+
 export const knownExchangeReferences = exchanges;
 export const knownApiReferences = apis;

@@ -1,6 +1,5 @@
-import { knownApiReferences, knownExchangeReferences } from '../catalog.js';
+import { findServiceName, knownApiReferences, knownExchangeReferences, knownServices } from '../catalog.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../usage-error.js';
 
 export const listCommand: Command = {
   name: 'list',
@@ -13,18 +12,15 @@ with their arguments.
 `,
   async run(args, { stdout }) {
     const service = args[0];
-    const services = [...new Set([...knownExchangeReferences, ...knownApiReferences].map((r) => r.serviceName))].sort();
     if (service === undefined) {
-      for (const name of services) {
+      for (const name of knownServices) {
         const exchanges = knownExchangeReferences.find((r) => r.serviceName === name)?.entries.length ?? 0;
         const methods = knownApiReferences.find((r) => r.serviceName === name)?.entries.length ?? 0;
         stdout.write(`${name.padEnd(16)} ${String(exchanges).padStart(3)} exchanges ${String(methods).padStart(4)} methods\n`);
       }
       return 0;
     }
-    const normalized = service.replace(/[-_]/g, '').toLowerCase();
-    const name = services.find((s) => s.replace(/-/g, '') === normalized);
-    if (!name) throw new UsageError(`no service "${service}"; known: ${services.join(', ')}`);
+    const name = findServiceName(service);
     for (const entry of knownExchangeReferences.find((r) => r.serviceName === name)?.entries ?? []) {
       const layout = entry.routingKey.map((k) => k.constant ?? `<${k.name}${k.multipleWords ? '…' : ''}>`).join('.');
       stdout.write(`exchange ${name}.${entry.name}  ${layout}\n`);
