@@ -5,7 +5,7 @@ import { buildPath, parseCall, queryString, type ParsedCall } from './call-argum
 import { compileEntry, type CompiledEntry } from './compiled-entry.js';
 import { HawkSigner, type SigningTarget } from './hawk-signer.js';
 import { checkCredentials, resolveOptions, type ClientOptions, type Credentials, type ResolvedOptions } from './options.js';
-import { pageItems, paginate } from './pagination.js';
+import { pageItems, paginate, type AnswerCheck } from './pagination.js';
 import { errorAnswer, redact, successValue } from './response.js';
 import type { ServiceSpec } from './service-spec.js';
 import { signedUrl, splitSignedUrlOptions, type SignedUrlOptions } from './signed-url.js';
@@ -129,14 +129,14 @@ export class TaskclusterClient {
   pages<M extends ApiMethod>(method: M, ...args: CallArgs<M>): AsyncIterableIterator<Awaited<ReturnType<M>>> {
     const entry = this.#paginatedEntryOf(method, 'pages');
     const call = parseCall(entry, args);
-    return paginate(call, (pageCall) => this.#send(entry, pageCall)) as AsyncIterableIterator<Awaited<ReturnType<M>>>;
+    return paginate(call, (pageCall, check) => this.#send(entry, pageCall, check)) as AsyncIterableIterator<Awaited<ReturnType<M>>>;
   }
 
   /** The items of every page of a list method, e.g. each task of `queue.listTaskGroup`. */
   items<M extends ApiMethod>(method: M, ...args: CallArgs<M>): AsyncIterableIterator<ItemOf<Awaited<ReturnType<M>>>> {
     const entry = this.#paginatedEntryOf(method, 'items');
     const call = parseCall(entry, args);
-    return pageItems(entry, paginate(call, (pageCall) => this.#send(entry, pageCall))) as AsyncIterableIterator<
+    return pageItems(entry, paginate(call, (pageCall, check) => this.#send(entry, pageCall, check))) as AsyncIterableIterator<
       ItemOf<Awaited<ReturnType<M>>>
     >;
   }
@@ -167,7 +167,8 @@ export class TaskclusterClient {
     return this.#send(entry, call) as Promise<T>;
   }
 
-  async #send(entry: CompiledEntry, call: ParsedCall): Promise<unknown> {
+  /** Sends a call, with retries; `check` may refuse a successful answer that cannot be right. */
+  async #send(entry: CompiledEntry, call: ParsedCall, check?: AnswerCheck): Promise<unknown> {
     const endpoint = this.#endpoint;
     const options = this.#options;
     const pathname = endpoint.basePath + buildPath(entry, call.routeArgs);
@@ -198,7 +199,7 @@ export class TaskclusterClient {
         await sleep(backoffDelay(attempt, options));
         continue;
       }
-      if (response.statusCode < 400) return this.#successValue(entry, endpoint.origin + path, response, attempt);
+      if (response.statusCode < 400) return this.#successValue(entry, endpoint.origin + path, response, attempt, check);
       const answer = errorAnswer(response, secretsOf(signer, authorization));
       const failure = new TaskclusterError({
         method: entry.fullName,
@@ -212,19 +213,18 @@ export class TaskclusterClient {
     }
   }
 
-  #successValue(entry: CompiledEntry, url: string, response: HttpResponse, attempts: number): unknown {
+  #successValue(entry: CompiledEntry, url: string, response: HttpResponse, attempts: number, check: AnswerCheck | undefined): unknown {
+    const invalid = (reason: string) =>
+      new TaskclusterError({ method: entry.fullName, url, statusCode: response.statusCode, code: 'InvalidResponse', reason, attempts });
+    let value: unknown;
     try {
-      return successValue(response);
+      value = successValue(response);
     } catch (error) {
-      throw new TaskclusterError({
-        method: entry.fullName,
-        url,
-        statusCode: response.statusCode,
-        code: 'InvalidResponse',
-        reason: `the response is not valid JSON: ${(error as Error).message}`,
-        attempts,
-      });
+      throw invalid(`the response is not valid JSON: ${(error as Error).message}`);
     }
+    const problem = check?.(value);
+    if (problem !== undefined) throw invalid(problem);
+    return value;
   }
 
   async #currentProviderSigner(): Promise<HawkSigner | null> {
