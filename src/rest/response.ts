@@ -7,11 +7,14 @@ export interface ErrorAnswer {
   readonly body: unknown;
 }
 
-/** The value of a successful response: parsed JSON, text for other content, undefined when empty. */
+/**
+ * The value of a successful response: parsed JSON; `undefined` when it is empty
+ * or not JSON (as the official client answers: Taskcluster APIs speak JSON, and
+ * a text or HTML page is no value of the method's type).
+ */
 export function successValue(response: HttpResponse): unknown {
-  if (response.body.length === 0) return undefined;
-  const text = response.body.toString('utf8');
-  return isJson(response.contentType) ? JSON.parse(text) : text;
+  if (response.body.length === 0 || !isJson(response.contentType)) return undefined;
+  return JSON.parse(response.body.toString('utf8'));
 }
 
 /**
