@@ -10,7 +10,8 @@ import { errorAnswer, redact, successValue } from './response.js';
 import type { ServiceSpec } from './service-spec.js';
 import { signedUrl, splitSignedUrlOptions, type SignedUrlOptions } from './signed-url.js';
 import { TaskclusterError } from './taskcluster-error.js';
-import { NetworkError, sendRequest, type HttpResponse } from './transport.js';
+import { NetworkError } from './network-error.js';
+import { sendRequest, type HttpResponse } from './transport.js';
 
 /** Any API method of a client. */
 export type ApiMethod = (...args: never[]) => Promise<unknown>;
@@ -194,6 +195,7 @@ export class TaskclusterClient {
           code: error.code,
           reason: redact(error.message, secrets),
           attempts: attempt,
+          cause: error.cause,
         });
         if (attempt > options.retries) throw failure;
         await sleep(backoffDelay(attempt, options));

@@ -6,7 +6,11 @@ export interface TaskclusterErrorDetails {
   readonly url: string;
   /** HTTP status, absent when no response arrived (network error, timeout). */
   readonly statusCode?: number;
-  /** The body's `code` (e.g. `ResourceNotFound`), or a transport code (`ECONNRESET`, `ECONNABORTED` for a timeout). */
+  /**
+   * The body's `code` (e.g. `ResourceNotFound`), `InvalidResponse` for an answer
+   * that cannot be right, or without an answer one of the stable transport codes
+   * of `NetworkErrorCode` (`ECONNRESET`, `ECONNABORTED` for a timeout, ...).
+   */
   readonly code: string;
   /** Parsed response body (text when it was not JSON). */
   readonly body?: unknown;
@@ -14,6 +18,8 @@ export interface TaskclusterErrorDetails {
   readonly reason: string;
   /** Attempts made, retries included. */
   readonly attempts: number;
+  /** Without an answer: the error undici or Node raised. */
+  readonly cause?: Error;
 }
 
 /**
@@ -34,6 +40,7 @@ export class TaskclusterError extends Error {
     super(
       `${details.method} failed (${status}, ${details.code}, ${details.attempts} attempt${details.attempts === 1 ? '' : 's'}): ` +
         `${details.reason} [${details.url}]`,
+      details.cause === undefined ? undefined : { cause: details.cause },
     );
     this.method = details.method;
     this.url = details.url;
