@@ -34,14 +34,18 @@ export type ItemOf<Page> = unknown extends Page
   ? unknown
   : { [K in keyof Page]-?: NonNullable<Page[K]> extends readonly (infer Item)[] ? Item : never }[keyof Page];
 
-/** The endpoint a client talks to, worked out once from its options. */
-interface Endpoint {
+/** A server a client's URLs point at, worked out once from its options. */
+interface Site {
   readonly origin: string;
   /** `/api/<service>/<version>`, after any path of the root or proxy URL. */
   readonly basePath: string;
-  /** `<rootUrl>/api/<service>/<version>`: what buildUrl answers, even behind a proxy. */
-  readonly publicBase: string;
   readonly signingTarget: SigningTarget;
+}
+
+/** Where requests go (the root URL, or the proxy), and the root URL that buildUrl and buildSignedUrl answer with. */
+interface Endpoint {
+  readonly requests: Site;
+  readonly public: Site;
 }
 
 const compiledServices = new WeakMap<ServiceSpec, readonly CompiledEntry[]>();
@@ -96,7 +100,8 @@ export class TaskclusterClient {
    */
   buildUrl<M extends ApiMethod>(method: M, ...args: CallArgs<M>): string {
     const entry = this.#entryOf(method, 'buildUrl');
-    return this.#publicUrl(entry, parseCall(entry, args));
+    const { pathname, search } = this.#publicPath(entry, parseCall(entry, args));
+    return this.#endpoint.public.origin + pathname + search;
   }
 
   /**
@@ -110,7 +115,7 @@ export class TaskclusterClient {
       throw new ApiArgumentError(entry.fullName, undefined, `buildSignedUrl works only for GET methods; this one is ${entry.httpMethod}`);
     }
     const { callArgs, expiration } = splitSignedUrlOptions(entry, args);
-    const url = this.#publicUrl(entry, parseCall(entry, callArgs));
+    const { pathname, search } = this.#publicPath(entry, parseCall(entry, callArgs));
     const signer = this.#urlSigner;
     if (!signer) {
       const rule =
@@ -119,7 +124,7 @@ export class TaskclusterClient {
           : 'needs static credentials; with a provider use client.use({credentials: await provider()}).buildSignedUrl(...)';
       throw new ApiArgumentError(entry.fullName, 'credentials', rule);
     }
-    return signedUrl(url, signer, expiration);
+    return signedUrl(signer, this.#endpoint.public, pathname, search, expiration);
   }
 
   /**
@@ -170,7 +175,7 @@ export class TaskclusterClient {
 
   /** Sends a call, with retries; `check` may refuse a successful answer that cannot be right. */
   async #send(entry: CompiledEntry, call: ParsedCall, check?: AnswerCheck): Promise<unknown> {
-    const endpoint = this.#endpoint;
+    const endpoint = this.#endpoint.requests;
     const options = this.#options;
     const pathname = endpoint.basePath + buildPath(entry, call.routeArgs);
     const search = queryString(call.query);
@@ -241,8 +246,8 @@ export class TaskclusterClient {
     return (this.#providerSigner = new HawkSigner(credentials, this.#options.authorizedScopes, this.#where));
   }
 
-  #publicUrl(entry: CompiledEntry, call: ParsedCall): string {
-    return this.#endpoint.publicBase + buildPath(entry, call.routeArgs) + queryString(call.query);
+  #publicPath(entry: CompiledEntry, call: ParsedCall): { pathname: string; search: string } {
+    return { pathname: this.#endpoint.public.basePath + buildPath(entry, call.routeArgs), search: queryString(call.query) };
   }
 
   #paginatedEntryOf(method: unknown, what: string): CompiledEntry {
@@ -285,14 +290,13 @@ function compiledEntries(service: ServiceSpec): readonly CompiledEntry[] {
 
 function endpointOf(service: ServiceSpec, options: ResolvedOptions): Endpoint {
   const apiPath = `/api/${service.serviceName}/${service.apiVersion}`;
-  const root = new URL(options.rootUrl);
-  const requests = options.proxyUrl === undefined ? root : new URL(options.proxyUrl);
-  return {
-    origin: requests.origin,
-    basePath: requests.pathname.replace(/\/+$/, '') + apiPath,
-    publicBase: options.rootUrl + apiPath,
-    signingTarget: { protocol: requests.protocol, hostname: requests.hostname, port: requests.port },
-  };
+  const siteOf = (url: URL): Site => ({
+    origin: url.origin,
+    basePath: url.pathname.replace(/\/+$/, '') + apiPath,
+    signingTarget: { protocol: url.protocol, hostname: url.hostname, port: url.port },
+  });
+  const root = siteOf(new URL(options.rootUrl));
+  return { requests: options.proxyUrl === undefined ? root : siteOf(new URL(options.proxyUrl)), public: root };
 }
 
 function sameCredentials(a: Credentials, b: Credentials): boolean {
