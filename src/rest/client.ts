@@ -6,7 +6,8 @@ import { compileEntry, type CompiledEntry } from './compiled-entry.js';
 import { HawkSigner, type SigningTarget } from './hawk-signer.js';
 import { checkCredentials, resolveOptions, type ClientOptions, type Credentials, type ResolvedOptions } from './options.js';
 import { pageItems, paginate, type AnswerCheck } from './pagination.js';
-import { errorAnswer, redact, successValue } from './response.js';
+import { redactText } from './redaction.js';
+import { errorAnswer, successValue } from './response.js';
 import type { ServiceSpec } from './service-spec.js';
 import { signedUrl, splitSignedUrlOptions, type SignedUrlOptions } from './signed-url.js';
 import { TaskclusterError } from './taskcluster-error.js';
@@ -198,7 +199,7 @@ export class TaskclusterClient {
           method: entry.fullName,
           url: endpoint.origin + path,
           code: error.code,
-          reason: redact(error.message, secrets),
+          reason: redactText(error.message, secrets),
           attempts: attempt,
           cause: error.cause,
         });
@@ -303,13 +304,13 @@ function sameCredentials(a: Credentials, b: Credentials): boolean {
   return a === b || (a.clientId === b.clientId && a.accessToken === b.accessToken && a.certificate === b.certificate);
 }
 
-/** What must never reach an error: the whole header (also as JSON text, as an echoing body has it), its MAC, the token. */
+/**
+ * Exact values that must never reach an error, besides what redactText finds
+ * by structure: the MAC of this request and the access token (a server could
+ * echo them outside any structure).
+ */
 function secretsOf(signer: HawkSigner | null, authorization: string | undefined): string[] {
   if (!signer) return [];
-  const secrets: string[] = [];
-  if (authorization !== undefined) {
-    secrets.push(authorization, JSON.stringify(authorization).slice(1, -1), /mac="([^"]+)"/.exec(authorization)?.[1] ?? '');
-  }
-  secrets.push(signer.credentials.accessToken);
-  return secrets;
+  const mac = authorization === undefined ? undefined : /mac="([^"]+)"/.exec(authorization)?.[1];
+  return mac === undefined ? [signer.credentials.accessToken] : [signer.credentials.accessToken, mac];
 }

@@ -1,3 +1,5 @@
+import { redactText } from './redaction.js';
+
 /** What a failed request tells: enough to debug, never a secret. */
 export interface TaskclusterErrorDetails {
   /** The API method, e.g. `queue.task`. */
@@ -35,15 +37,17 @@ export class TaskclusterError extends Error {
   readonly body: unknown;
   readonly attempts: number;
 
+  /** `reason` and `url` are redacted again here, by structure, whoever builds the error. */
   constructor(details: TaskclusterErrorDetails) {
     const status = details.statusCode === undefined ? 'no response' : `HTTP ${details.statusCode}`;
+    const url = redactText(details.url);
     super(
       `${details.method} failed (${status}, ${details.code}, ${details.attempts} attempt${details.attempts === 1 ? '' : 's'}): ` +
-        `${details.reason} [${details.url}]`,
+        `${redactText(details.reason)} [${url}]`,
       details.cause === undefined ? undefined : { cause: details.cause },
     );
     this.method = details.method;
-    this.url = details.url;
+    this.url = url;
     this.statusCode = details.statusCode;
     this.code = details.code;
     this.body = details.body;
