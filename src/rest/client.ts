@@ -3,7 +3,8 @@ import { ApiArgumentError } from './api-argument-error.js';
 import { backoffDelay, isRetriableStatus } from './backoff.js';
 import { buildPath, parseCall, queryString, type ParsedCall } from './call-arguments.js';
 import { compileEntry, type CompiledEntry } from './compiled-entry.js';
-import { HawkSigner, type SigningTarget } from './hawk-signer.js';
+import { endpointOf, type Endpoint } from './endpoint.js';
+import { HawkSigner } from './hawk-signer.js';
 import { checkCredentials, resolveOptions, type ClientOptions, type Credentials, type ResolvedOptions } from './options.js';
 import { pageItems, paginate, type AnswerCheck } from './pagination.js';
 import { redactText } from './redaction.js';
@@ -34,20 +35,6 @@ export type CallArgs<M> = M extends {
 export type ItemOf<Page> = unknown extends Page
   ? unknown
   : { [K in keyof Page]-?: NonNullable<Page[K]> extends readonly (infer Item)[] ? Item : never }[keyof Page];
-
-/** A server a client's URLs point at, worked out once from its options. */
-interface Site {
-  readonly origin: string;
-  /** `/api/<service>/<version>`, after any path of the root or proxy URL. */
-  readonly basePath: string;
-  readonly signingTarget: SigningTarget;
-}
-
-/** Where requests go (the root URL, or the proxy), and the root URL that buildUrl and buildSignedUrl answer with. */
-interface Endpoint {
-  readonly requests: Site;
-  readonly public: Site;
-}
 
 const compiledServices = new WeakMap<ServiceSpec, readonly CompiledEntry[]>();
 const methodTables = new WeakMap<object, Map<unknown, CompiledEntry>>();
@@ -287,17 +274,6 @@ function compiledEntries(service: ServiceSpec): readonly CompiledEntry[] {
     compiledServices.set(service, entries);
   }
   return entries;
-}
-
-function endpointOf(service: ServiceSpec, options: ResolvedOptions): Endpoint {
-  const apiPath = `/api/${service.serviceName}/${service.apiVersion}`;
-  const siteOf = (url: URL): Site => ({
-    origin: url.origin,
-    basePath: url.pathname.replace(/\/+$/, '') + apiPath,
-    signingTarget: { protocol: url.protocol, hostname: url.hostname, port: url.port },
-  });
-  const root = siteOf(new URL(options.rootUrl));
-  return { requests: options.proxyUrl === undefined ? root : siteOf(new URL(options.proxyUrl)), public: root };
 }
 
 function sameCredentials(a: Credentials, b: Credentials): boolean {

@@ -1,7 +1,8 @@
 import { ApiArgumentError } from './api-argument-error.js';
 import { isPlainObject } from './call-arguments.js';
 import type { CompiledEntry } from './compiled-entry.js';
-import type { HawkSigner, SigningTarget } from './hawk-signer.js';
+import type { Site } from './endpoint.js';
+import type { HawkSigner } from './hawk-signer.js';
 
 export interface SignedUrlOptions {
   /** Seconds the URL stays valid. Default 900 (15 minutes). */
@@ -45,7 +46,7 @@ export function splitSignedUrlOptions(
  */
 export function signedUrl(
   signer: HawkSigner,
-  site: { readonly origin: string; readonly signingTarget: SigningTarget },
+  site: Site,
   pathname: string,
   search: string,
   expiration: number,
