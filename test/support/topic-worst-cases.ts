@@ -20,8 +20,8 @@ const fill = (unit: string, tail: string, bytes: number): string =>
   words(unit, Math.floor((bytes - tail.length - 1) / (unit.length + 1))) + '.' + tail;
 
 export const TOPIC_WORST_CASES: readonly TopicCase[] = [
-  { name: '6 # against a 253-byte key (as in the issue)', pattern: '#.a.#.a.#.a.#.b.#.a.#.a', key: words('a', 127) },
-  { name: '8 # against a 119-byte key (as in the issue)', pattern: '#.a.#.a.#.a.#.a.#.b.#.a.#.a.#.a', key: words('a', 60) },
+  { name: '6 # against a 253-byte key (as in the issue)', pattern: '#.a.#.a.#.a.#.a.#.b.#', key: words('a', 127) },
+  { name: '8 # against a 119-byte key (as in the issue)', pattern: '#.a.#.a.#.a.#.a.#.a.#.a.#.b.#', key: words('a', 60) },
   { name: '255-byte #.* pattern, 255-byte key', pattern: fill('#.*', 'x.#', 255), key: words('a', 128) },
   { name: '255-byte #.a pattern, 255-byte key', pattern: fill('#.a', 'b.#', 255), key: words('a', 128) },
   { name: '# and empty words, key of 255 empty words', pattern: '#..#..#..#..#..#.x.#', key: '.'.repeat(254) },
