@@ -77,6 +77,12 @@ describe('negative numbers are values, not flags', () => {
     }
   });
 
+  it('--runId -1 reaches the schema, which names the rule', () => {
+    for (const args of [['--runId', '-1'], ['--runId=-1']]) {
+      assertUsageError(['publish', 'queue.taskCompleted', '--template', ...args], /\/runId must be >= 0 \(minimum\)/);
+    }
+  });
+
   it('--expiration -5 is checked as an expiration', () => {
     assertUsageError(['signed-url', 'queue.task', 'abc', '--expiration', '-5'], /--expiration must be a positive number of seconds, got "-5"/);
   });
