@@ -51,6 +51,7 @@ describe('every command refuses an unknown extra argument, naming it (exit code 
     ['publish', ['publish', 'queue.taskGroupResolved', 'g', 's', 'r', 'extra', '--payload', '{}']],
     ['listen (after a full exchange name and its pattern)', ['listen', 'exchange/taskcluster-queue/v1/task-completed', 'primary.#', 'extra']],
     ['listen (after routing-key values)', ['listen', 'queue.taskGroupResolved', 'g', 's', 'r', 'extra']],
+    ['queue', ['queue', 'status', 'my-queue', 'extra']],
     ['--version', ['--version', 'extra']],
     ['help', ['help', 'listen', 'extra']],
   ];

@@ -13,10 +13,11 @@ import { callCommand } from './commands/call.js';
 import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
 import { publishCommand } from './commands/publish.js';
+import { queueCommand } from './commands/queue.js';
 import { signedUrlCommand } from './commands/signed-url.js';
 import { UsageError } from './usage-error.js';
 
-const commands: readonly Command[] = [listenCommand, bindingsCommand, callCommand, signedUrlCommand, publishCommand, listCommand];
+const commands: readonly Command[] = [listenCommand, bindingsCommand, callCommand, signedUrlCommand, publishCommand, queueCommand, listCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
