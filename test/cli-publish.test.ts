@@ -4,31 +4,18 @@
  * input refused with exit code 2 before connecting.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import amqplib from 'amqplib';
 import { FakeQueue, slugid, type ResolvedRunMessage } from '../src/index.js';
+import { CLI, NO_BROKER, tcPulse } from './support/cli.js';
 import { REPO } from './support/project-references.js';
 import { privateVhost, uniqueName, type PrivateVhost } from './support/rabbit.js';
 
-const CLI = join(REPO, 'dist/cli/main.js');
 const COMPLETED = 'exchange/taskcluster-queue/v1/task-completed';
-/** A broker nobody listens on: a command that gets this far fails with exit code 1, not 2. */
-const NO_BROKER = 'amqp://guest:guest@127.0.0.1:1';
-
-function tcPulse(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}) {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: options.cwd,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, ...options.env },
-    input: options.input ?? '',
-    timeout: 30_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** A task-completed message as the queue would publish it, for a task of `provisionerId`. */
 function completedRun(provisionerId: string, routes: string[] = []): ResolvedRunMessage<'completed'> {
@@ -145,6 +132,24 @@ describe('tc-pulse publish (real RabbitMQ)', () => {
     });
   });
 
+  it('what --template prints publishes as it is; --max-message-bytes lets a larger message through', async () => {
+    const fields = completedRun(uniqueName('cli-template')).fields;
+    const template = onBroker(['publish', 'queue.taskCompleted', '--template', ...fieldFlags(fields)]);
+    assert.equal(template.code, 0, template.stderr);
+    const queue = await tap(COMPLETED, `primary.${fields.taskId}.#`);
+    const published = onBroker(['publish', 'queue.taskCompleted', '--payload', '-', ...fieldFlags(fields)], { input: template.stdout });
+    assert.equal(published.code, 0, published.stderr);
+    const message = await channel.get(queue, { noAck: true });
+    assert.ok(message, 'the message arrived');
+    assert.deepEqual(JSON.parse(message.content.toString('utf8')), JSON.parse(template.stdout));
+
+    const big = { ...JSON.parse(template.stdout), task: { tags: { a: 'x'.repeat(3000), b: 'y'.repeat(3000), c: 'z'.repeat(3000) } } };
+    const large = onBroker(['publish', 'queue.taskCompleted', '--payload', '-', '--max-message-bytes', '20000', ...fieldFlags(fields)], { input: JSON.stringify(big) });
+    assert.equal(large.code, 0, large.stderr);
+    const received = await channel.get(queue, { noAck: true });
+    assert.ok(received && received.content.length > 9000, 'the large message arrived');
+  });
+
   it('--exchange-prefix publishes under another prefix; --no-validate skips the schema check', async () => {
     const prefix = `exchange/guest/${uniqueName('cli-prefix')}/`;
     const exchange = `${prefix}task-completed`;
@@ -179,11 +184,11 @@ describe('tc-pulse publish refuses bad input before connecting (exit code 2)', (
     assert.equal(result.stdout, '');
   });
 
-  it('a missing required field, an unknown field, no payload, bad JSON', () => {
-    const { workerId: _, ...withoutWorker } = run.fields;
+  it('missing required fields (all of them at once), an unknown field, no payload, bad JSON', () => {
+    const { workerId: _, workerGroup: __, ...withoutWorker } = run.fields;
     const missing = refuse(['queue.taskCompleted', '--payload', JSON.stringify(run.payload), ...fieldFlags(withoutWorker)]);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /\(field "workerId"\): is required to publish a message/);
+    assert.match(missing.stderr, /queue\.taskCompleted needs every required routing-key field to publish; missing: --workerGroup --workerId\n/);
     const typo = refuse(['queue.taskCompleted', '--payload', '{}', '--taskid', 'x']);
     assert.equal(typo.code, 2);
     assert.match(typo.stderr, /unknown option --taskid \(did you mean --taskId\?\)/);
@@ -193,6 +198,55 @@ describe('tc-pulse publish refuses bad input before connecting (exit code 2)', (
     const json = refuse(['queue.taskCompleted', '--payload', '{oops', ...fieldFlags(run.fields)]);
     assert.equal(json.code, 2);
     assert.match(json.stderr, /--payload is not valid JSON/);
+  });
+
+  it('fields that disagree with the payload, each named (negative numbers included)', () => {
+    const result = refuse(['queue.taskCompleted', '--payload', JSON.stringify(run.payload), ...fieldFlags({ ...run.fields, taskId: 'fN1SbArXTPSVFNUvaOlinQ', runId: 1 })]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, new RegExp(`--taskId is "fN1SbArXTPSVFNUvaOlinQ" but the payload's status\\.taskId is "${run.fields.taskId}"; --runId is "1" but the payload's runId is 0`));
+    const { runId: _, ...withoutRunId } = run.fields;
+    for (const runId of [['--runId', '-1'], ['--runId=-1']]) {
+      const negative = refuse(['queue.taskCompleted', '--payload', JSON.stringify(run.payload), ...fieldFlags(withoutRunId), ...runId]);
+      assert.equal(negative.code, 2, negative.stderr);
+      assert.match(negative.stderr, /--runId is "-1" but the payload's runId is 0/);
+    }
+    // Agreeing with a payload that breaks the schema: the schema names the rule.
+    const both = refuse(['queue.taskCompleted', '--payload', JSON.stringify({ ...run.payload, runId: -1 }), ...fieldFlags({ ...run.fields, runId: -1 })]);
+    assert.equal(both.code, 2, both.stderr);
+    assert.match(both.stderr, /\/runId must be >= 0 \(minimum\)/);
+  });
+
+  it('--exchange-prefix must end with "/"', () => {
+    const result = refuse(['queue.taskCompleted', '--payload', JSON.stringify(run.payload), ...fieldFlags(run.fields), '--exchange-prefix', 'foo']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /--exchange-prefix must end with "\/" \(the exchange's name is appended to it\), e\.g\. exchange\/<user>\/test\/; got "foo"/);
+  });
+
+  it('a message over the size limit names --max-message-bytes; with it, the message passes every check', () => {
+    const big = ['queue.taskCompleted', '--no-validate', '--payload', JSON.stringify({ blob: 'x'.repeat(9000) }), ...fieldFlags(run.fields)];
+    const refused = refuse(big);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /message is 9011 bytes; Pulse messages should stay under 8192 bytes \(raise it with --max-message-bytes to allow it\)/);
+    // Past the checks it tries the (absent) broker: exit code 1.
+    const allowed = refuse([...big, '--max-message-bytes', '10000']);
+    assert.equal(allowed.code, 1, allowed.stderr);
+    assert.match(allowed.stderr, /cannot connect/);
+    const bad = refuse([...big, '--max-message-bytes', '8k']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--max-message-bytes must be a positive whole number of bytes, got "8k"/);
+  });
+
+  it('--template prints a payload the schema accepts, with the given fields filled in', () => {
+    const result = refuse(['queue.taskCompleted', '--template', '--taskId', run.fields.taskId, '--runId', '3', '--workerGroup', 'us-east-1']);
+    assert.equal(result.code, 0, result.stderr);
+    const template = JSON.parse(result.stdout);
+    assert.equal(template.status.taskId, run.fields.taskId);
+    assert.equal(template.runId, 3);
+    assert.equal(template.workerGroup, 'us-east-1');
+    assert.equal(template.status.state, 'completed');
+    const invalid = refuse(['queue.taskCompleted', '--template', '--workerGroup', 'has space']);
+    assert.equal(invalid.code, 2);
+    assert.match(invalid.stderr, /the fields given make the template invalid: .*\/workerGroup must match pattern/);
   });
 
   it('a valid message to a broker that is not there is exit code 1, password not shown', () => {

@@ -41,6 +41,26 @@ export function findExchange(target: string | undefined): { reference: ExchangeR
   return { reference, entry };
 }
 
+/**
+ * Whether a command-line argument names an exchange, as `<service>.<exchange>`
+ * of a service with exchanges (the exchange itself may be misspelt: findExchange
+ * says so) or as a full exchange name (`exchange/...`).
+ */
+export function isExchangeArgument(arg: string): boolean {
+  if (arg.startsWith('exchange/')) return true;
+  const match = /^([^.]+)\.[^.]+$/.exec(arg);
+  return !!match && exchanges.some((r) => normalize(r.serviceName) === normalize(match[1]!));
+}
+
+/** The catalog exchange with this full name (`exchange/taskcluster-queue/v1/task-completed`), if any. */
+export function findExchangeByName(exchange: string): { reference: ExchangeReference; entry: ExchangeEntry } | undefined {
+  for (const reference of exchanges) {
+    const entry = reference.entries.find((e) => reference.exchangePrefix + e.exchange === exchange);
+    if (entry) return { reference, entry };
+  }
+  return undefined;
+}
+
 export function findMethod(target: string | undefined): { reference: ApiReference; entry: ApiEntry } {
   const [service, name] = splitTarget(target, 'method', 'queue.task');
   const reference = findService(apis, service, 'an API');

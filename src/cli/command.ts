@@ -1,6 +1,7 @@
 /** What a command gets from the process; tests run the real binary, so these are the real streams. */
 export interface CommandContext {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly stderr: NodeJS.WritableStream;
   readonly env: NodeJS.ProcessEnv;
   /** Aborted on SIGINT/SIGTERM: long-running commands stop cleanly. */

@@ -13,10 +13,11 @@ import { callCommand } from './commands/call.js';
 import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
 import { publishCommand } from './commands/publish.js';
+import { queueCommand } from './commands/queue.js';
 import { signedUrlCommand } from './commands/signed-url.js';
 import { UsageError } from './usage-error.js';
 
-const commands: readonly Command[] = [listenCommand, bindingsCommand, callCommand, signedUrlCommand, publishCommand, listCommand];
+const commands: readonly Command[] = [listenCommand, bindingsCommand, callCommand, signedUrlCommand, publishCommand, queueCommand, listCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -34,9 +35,23 @@ TASKCLUSTER_CLIENT_ID, TASKCLUSTER_ACCESS_TOKEN, TASKCLUSTER_CERTIFICATE.
 
 async function main(argv: readonly string[], context: CommandContext): Promise<number> {
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
     context.stdout.write(overview());
-    return name === undefined ? 2 : 0;
+    return 2;
+  }
+  if (['--help', '-h', 'help', '--version'].includes(name) && args.length > 0) {
+    // `tc-pulse help listen` means the command's help; anything else is a mistake.
+    const command = name === 'help' ? commands.find((c) => c.name === args[0]) : undefined;
+    if (command && args.length === 1) {
+      context.stdout.write(command.help);
+      return 0;
+    }
+    context.stderr.write(`tc-pulse: unexpected argument "${args[command ? 1 : 0]}" after ${command ? `help ${command.name}` : name}\n`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    context.stdout.write(overview());
+    return 0;
   }
   if (name === '--version') {
     const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -86,7 +101,17 @@ const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => controller.abort());
 }
-main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal }).then(
+const context: CommandContext = {
+  // A getter: touching process.stdin opens it, which only commands that read it should do.
+  get stdin() {
+    return process.stdin;
+  },
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+};
+main(process.argv.slice(2), context).then(
   (code) => {
     process.exitCode = code;
   },

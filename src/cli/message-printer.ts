@@ -1,55 +1,38 @@
 import type { PulseMessage } from '../pulse/pulse-message.js';
-
-/** What `listen` prints for one message, as one JSON object. */
-export function messageRecord(message: PulseMessage) {
-  return {
-    exchange: message.exchange,
-    routingKey: message.routingKey,
-    fields: message.fields,
-    routes: message.routes,
-    payload: message.payload,
-    redelivered: message.redelivered,
-  };
-}
+import { formatMessage, type MessageFormat } from './message-format.js';
 
 /**
- * Prints messages: JSON lines when piped (for jq and scripts), a readable block
- * and a live count on a terminal.
+ * Prints messages one line each (see message-format.ts); on a terminal also
+ * a live count at the bottom, rewritten in place.
  */
 export class MessagePrinter {
   #count = 0;
   #statusShown = false;
 
   constructor(
-    private readonly out: NodeJS.WritableStream,
-    private readonly tty: boolean,
+    private readonly out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
+    private readonly format: MessageFormat,
   ) {}
 
   get count(): number {
     return this.#count;
   }
 
+  get #tty(): boolean {
+    return this.out.isTTY === true;
+  }
+
   print(message: PulseMessage): void {
     this.#count++;
-    if (!this.tty) {
-      this.out.write(JSON.stringify(messageRecord(message)) + '\n');
-      return;
-    }
     this.#clearStatus();
-    const time = new Date().toISOString().slice(11, 19);
-    const fields = Object.entries(message.fields)
-      .filter(([, value]) => value !== '_' && value !== '')
-      .map(([name, value]) => `${name}=${value}`)
-      .join(' ');
-    const routes = message.routes.length ? `\n  routes: ${message.routes.join(', ')}` : '';
-    const payload = JSON.stringify(message.payload, null, 2).replace(/\n/g, '\n  ');
-    this.out.write(`${time} ${message.binding.serviceName}.${message.binding.name}${message.redelivered ? ' (redelivered)' : ''}\n  ${fields}${routes}\n  ${payload}\n`);
+    // A terminal gets one screen line per message: longer lines are cut.
+    this.out.write(formatMessage(message, this.format, this.#tty ? { width: this.out.columns } : {}) + '\n');
     this.status(`${this.#count} message${this.#count === 1 ? '' : 's'} received; Ctrl-C to stop`);
   }
 
   /** A status line kept at the bottom of a terminal, rewritten in place. */
   status(text: string): void {
-    if (!this.tty) return;
+    if (!this.#tty) return;
     this.#clearStatus();
     this.out.write(`\x1b[2m${text}\x1b[0m`);
     this.#statusShown = true;

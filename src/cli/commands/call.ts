@@ -1,7 +1,8 @@
-import { parseArgs } from 'node:util';
 import { findMethod } from '../catalog.js';
 import type { Command } from '../command.js';
+import { parseCommandLine } from '../command-line.js';
 import { parseQuery, readPayload, restClientFrom, restFlags, restFlagsHelp } from '../rest-connection.js';
+import { checkRouteArguments } from '../route-arguments.js';
 import { UsageError } from '../usage-error.js';
 
 export const callCommand: Command = {
@@ -26,12 +27,8 @@ Example:
 `,
   async run(args, { stdout, env }) {
     const { reference, entry } = findMethod(args[0]);
-    const { values, positionals } = parseArgs({
-      args: args.slice(1),
-      options: { payload: { type: 'string' }, query: { type: 'string', multiple: true }, ...restFlags },
-      allowPositionals: true,
-      strict: true,
-    });
+    const { values, positionals } = parseCommandLine(args.slice(1), { payload: { type: 'string' }, query: { type: 'string', multiple: true }, ...restFlags });
+    checkRouteArguments(`${reference.serviceName}.${entry.name}`, entry.args, positionals);
     const payload = await readPayload(values.payload);
     if (payload === undefined && entry.input) throw new UsageError(`${reference.serviceName}.${entry.name} needs --payload (its input schema: ${entry.input})`);
     if (payload !== undefined && !entry.input) throw new UsageError(`${reference.serviceName}.${entry.name} takes no payload`);

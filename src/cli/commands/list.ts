@@ -1,5 +1,6 @@
 import { findServiceName, knownApiReferences, knownExchangeReferences, knownServices } from '../catalog.js';
 import type { Command } from '../command.js';
+import { checkNoExtraArguments, parseCommandLine } from '../command-line.js';
 
 export const listCommand: Command = {
   name: 'list',
@@ -11,7 +12,9 @@ With one: its exchanges with their routing-key layout, and its API methods
 with their arguments.
 `,
   async run(args, { stdout }) {
-    const service = args[0];
+    const { positionals } = parseCommandLine(args, {});
+    checkNoExtraArguments(positionals, 1, 'tc-pulse list takes at most one <service>');
+    const service = positionals[0];
     if (service === undefined) {
       for (const name of knownServices) {
         const exchanges = knownExchangeReferences.find((r) => r.serviceName === name)?.entries.length ?? 0;

@@ -1,67 +1,71 @@
-import { bind } from '../../bindings/bind.js';
-import { findExchange } from '../catalog.js';
 import type { Command } from '../command.js';
+import { bindingsFromArguments } from '../listen-bindings.js';
+import { messageFormatFlags, messageFormatFrom, messageFormatHelp } from '../message-format.js';
 import { MessagePrinter } from '../message-printer.js';
 import { pulseClientFrom, pulseFlags, pulseFlagsHelp } from '../pulse-connection.js';
-import { parseWithFieldFlags } from '../routing-key-flags.js';
 import { UsageError } from '../usage-error.js';
 
 export const listenCommand: Command = {
   name: 'listen',
-  summary: 'print messages from an exchange as they arrive',
-  help: `Usage: tc-pulse listen <service>.<exchange> [--<field> <value> ...] [options]
+  summary: 'print messages from one or more exchanges as they arrive',
+  help: `Usage: tc-pulse listen <exchange> [<value> ...] [<exchange> [<value> ...] ...] [--<field> <value> ...] [options]
 
-Binds a queue to the exchange and prints every message: one JSON object per
-line ({exchange, routingKey, fields, routes, payload, redelivered}) when the
-output is piped, a readable form with a live count on a terminal. Fields are
-the exchange's routing-key entries (see "tc-pulse list <service>"); fields left
-out match anything.
+Binds a queue to the exchanges and prints every message, one line each:
+a compact line on a terminal, a JSON object when piped (see --format).
+
+An <exchange> is either <service>.<exchange> (see "tc-pulse list <service>"),
+followed by routing-key values in order as in the library ("queue.taskCompleted
+abc" is taskId abc), or a full exchange name (exchange/taskcluster-queue/v1/
+task-completed), followed by a routing-key pattern (default #). Fields left out
+match anything. Field flags (--taskId abc) apply to every <service>.<exchange>
+given, and each of them must have that field.
 
 Options:
-  --pattern <raw>    bind with this routing-key pattern as given
+  --routing-key-pattern <raw>  bind the exchanges given without values with this
+                               pattern as given; --pattern for short
+  --exchange-prefix <p>        bind <service>.<exchange> under this prefix instead
+                               of the service's; must end with "/", e.g.
+                               exchange/<user>/test/
   --queue <name>     a durable queue queue/<namespace>/<name> that outlives this
                      command (default: an exclusive queue deleted on exit)
   --count <n>        exit after n messages
-  --json             JSON lines even on a terminal
+${messageFormatHelp}
   -h, --help         this help
 
 ${pulseFlagsHelp}
 
 Example:
   tc-pulse listen queue.taskCompleted --provisionerId proj-x | jq .fields.taskId
+  tc-pulse listen queue.taskCompleted queue.taskFailed queue.taskException --taskGroupId fN1ApJ8dRmCLkJ1GBhoqSw
+  tc-pulse listen exchange/taskcluster-github/v1/push 'primary.mozilla.#'
 `,
   async run(args, { stdout, stderr, env, signal }) {
-    const { reference, entry } = findExchange(args[0]);
-    const { values, fields, positionals } = parseWithFieldFlags(args.slice(1), entry, {
-      pattern: { type: 'string' },
+    const { values, bindings } = bindingsFromArguments(args, {
       queue: { type: 'string' },
       count: { type: 'string' },
-      json: { type: 'boolean' },
+      ...messageFormatFlags,
       ...pulseFlags,
     });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"; fields are flags, e.g. --taskId abc`);
     const count = values.count === undefined ? undefined : Number(values.count);
     if (count !== undefined && !(Number.isSafeInteger(count) && count > 0)) {
       throw new UsageError(`--count must be a positive integer, got "${String(values.count)}"`);
     }
-    const pattern = values.pattern;
-    const binding = bind(reference, entry, [typeof pattern === 'string' ? { routingKeyPattern: pattern, ...fields } : fields]);
+    const printer = new MessagePrinter(stdout, messageFormatFrom(values, stdout.isTTY === true));
     const client = pulseClientFrom(values, env);
-    const printer = new MessagePrinter(stdout, Boolean(stdout.isTTY) && values.json !== true);
 
     client.on('error', (error) => stderr.write(`warning: ${error.message}\n`));
     client.on('reconnecting', ({ attempt, delayMs, error }) =>
       stderr.write(`connection failed (${error.message}); retry ${attempt} in ${delayMs} ms\n`),
     );
     client.once('consuming', ({ queue }) => {
-      stderr.write(`listening on ${binding.exchange} ${binding.routingKeyPattern} (queue ${queue})\n`);
+      for (const binding of bindings) stderr.write(`listening on ${binding.exchange} ${binding.routingKeyPattern} (queue ${queue})\n`);
       printer.status('waiting for messages; Ctrl-C to stop');
     });
 
     try {
       await new Promise<void>((resolve, reject) => {
         const subscription = client
-          .listen(binding, typeof values.queue === 'string' ? { queueName: values.queue } : {})
+          .listen(bindings, typeof values.queue === 'string' ? { queueName: values.queue } : {})
           .subscribe({
             next: (message) => {
               printer.print(message);

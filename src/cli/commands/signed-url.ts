@@ -1,7 +1,8 @@
-import { parseArgs } from 'node:util';
 import { findMethod } from '../catalog.js';
 import type { Command } from '../command.js';
+import { parseCommandLine } from '../command-line.js';
 import { parseQuery, restClientFrom, restFlags, restFlagsHelp } from '../rest-connection.js';
+import { checkRouteArguments } from '../route-arguments.js';
 import { UsageError } from '../usage-error.js';
 
 export const signedUrlCommand: Command = {
@@ -24,12 +25,8 @@ Example:
 `,
   async run(args, { stdout, env }) {
     const { reference, entry } = findMethod(args[0]);
-    const { values, positionals } = parseArgs({
-      args: args.slice(1),
-      options: { expiration: { type: 'string' }, query: { type: 'string', multiple: true }, ...restFlags },
-      allowPositionals: true,
-      strict: true,
-    });
+    const { values, positionals } = parseCommandLine(args.slice(1), { expiration: { type: 'string' }, query: { type: 'string', multiple: true }, ...restFlags });
+    checkRouteArguments(`${reference.serviceName}.${entry.name}`, entry.args, positionals);
     const expiration = values.expiration === undefined ? 900 : Number(values.expiration);
     if (!(Number.isSafeInteger(expiration) && expiration > 0)) {
       throw new UsageError(`--expiration must be a positive number of seconds, got "${values.expiration}"`);
