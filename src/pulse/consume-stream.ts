@@ -81,7 +81,7 @@ export function consumeStream<R>(
         emit({ status: deadLettered ? 'dead-lettered' : 'dropped', message, error, deliveryCount });
         return;
       }
-      counter.failed(message, deliveryCount);
+      counter.requeued(message, deliveryCount);
       await sleep(retryDelay(deliveryCount), stopping.signal);
       message.nack({ requeue: true });
       emit({ status: 'retrying', message, error, deliveryCount });
