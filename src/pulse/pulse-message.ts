@@ -31,7 +31,11 @@ export interface PulseMessage<Payload = unknown, Fields extends RoutingKeyFields
   readonly payload: Payload;
   /** The broker delivered it before (to this or another consumer). */
   readonly redelivered: boolean;
-  /** Which delivery this is, counting from 1; known on quorum queues (`x-delivery-count`), else undefined. */
+  /**
+   * Which delivery this is, counting from 1: 1 on a first delivery; on a
+   * redelivery the broker's count on quorum queues, undefined on classic ones.
+   * Never taken from a header a publisher set.
+   */
   readonly deliveryCount: number | undefined;
   /** The binding whose exchange this came from. */
   readonly binding: Binding<Payload, Fields>;
