@@ -30,7 +30,7 @@ describe('consume()', () => {
     await ready;
     for (const id of ['a', 'b', 'c']) await publishCompleted(suite.publisher, binding, id);
     await eventually(() => outcomes.length === 3, 'three outcomes');
-    assert.deepEqual(outcomes.map((o) => o.status === 'handled' && [o.result, o.ack]).sort(), [['done a', 'sent'], ['done b', 'sent'], ['done c', 'sent']]);
+    assert.deepEqual(outcomes.map((o) => o.settledBy === 'consumer' && o.status === 'handled' && [o.result, o.ack]).sort(), [['done a', 'sent'], ['done b', 'sent'], ['done c', 'sent']]);
     subscription.unsubscribe();
     await eventually(async () => (await client.queueStatus(queueName)).consumerCount === 0, 'consumer gone');
     assert.equal((await client.queueStatus(queueName)).messageCount, 0, 'nothing left unacked');
@@ -52,7 +52,7 @@ describe('consume()', () => {
         },
         { queueName, retryDelayMs: 10 },
       )
-      .subscribe((o) => outcomes.push(`${o.status}:${'deliveryCount' in o ? o.deliveryCount : o.message.deliveryCount}`));
+      .subscribe((o) => outcomes.push(`${o.status}:${o.deliveryCount}`));
     await ready;
     await publishCompleted(suite.publisher, binding, 'flaky');
     await eventually(() => outcomes.length === 3, 'three outcomes');
@@ -104,7 +104,7 @@ describe('consume()', () => {
         },
         { queueName, queueType: 'classic', maxDeliveries: 4, retryDelayMs: 0 },
       )
-      .subscribe((o) => outcomes.push(`${o.status}:${'deliveryCount' in o ? o.deliveryCount : ''}`));
+      .subscribe((o) => outcomes.push(`${o.status}:${o.deliveryCount}`));
     await ready;
     await publishCompleted(suite.publisher, binding, 'classic-poison');
     await eventually(() => outcomes.some((o) => o.startsWith('dropped')), 'dropped');

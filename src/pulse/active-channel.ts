@@ -30,6 +30,8 @@ export class ActiveChannel implements DeliveryChannel {
     readonly queue: string,
     readonly consumerTag: string,
     private readonly report: (error: Error) => void,
+    /** Its queue is a quorum queue, whose `x-delivery-count` the broker sets. */
+    readonly brokerCountsDeliveries: boolean,
   ) {
     this.ended = new Promise((resolve) => {
       this.#resolveEnd = resolve;

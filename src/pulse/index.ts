@@ -4,7 +4,16 @@ export { LOCAL_BROKER_URL, optionsFromEnv, PulseConfigError, type PulseClientOpt
 export type { BackoffOptions } from './backoff.js';
 export { listen, consume, defaultPulseClient, setDefaultPulseClient } from './default-client.js';
 export type { ListenOptions } from './listen-stream.js';
-export type { ConsumeHandler, ConsumeOptions, ConsumeOutcome } from './consume-stream.js';
+export type { ConsumeHandler, ConsumeOptions } from './consume-options.js';
+export type {
+  ConsumeOutcome,
+  GivenUpOutcome,
+  HandledOutcome,
+  HandlerEnding,
+  ReleasedOutcome,
+  RetryingOutcome,
+  SettledByHandlerOutcome,
+} from './consume-outcome.js';
 export type { QueueOptions, QueueOverflow } from './queue-options.js';
 export type { BindingIn, Bindings, MessageOf, PulseMessage, SettleResult } from './pulse-message.js';
 export {
@@ -13,11 +22,15 @@ export {
   ConnectionFailedError,
   ConsumerCancelledError,
   DeliveryLimitError,
+  HandlerTimeoutError,
   MalformedMessageError,
+  MessageReleasedError,
   QueueSetupError,
+  RetryDelayError,
   StaleDeliveryError,
   UnboundMessageError,
   type DeliveryInfo,
+  type ReleaseReason,
 } from './pulse-errors.js';
 export { redactUrl } from './redact-url.js';
 // Transport seam: the embedded broker and custom transports plug in here.

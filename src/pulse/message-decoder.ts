@@ -1,6 +1,7 @@
 import { decodeRoutingKey } from '../bindings/decode-routing-key.js';
 import type { Binding, RoutingKeyFields } from '../bindings/types.js';
 import type { AmqpMessage } from './amqp-api.js';
+import { brokerDeliveryCount } from './delivery-counter.js';
 import { MalformedMessageError, UnboundMessageError, type DeliveryInfo } from './pulse-errors.js';
 import { type DeliveryChannel, ReceivedMessage } from './pulse-message.js';
 import { compileTopicPattern, type TopicMatcher } from '../bindings/topic-pattern.js';
@@ -57,9 +58,7 @@ export class MessageDecoder {
       return { kind: 'malformed', error: new MalformedMessageError(delivery(), raw.content, (cause as Error).message, { cause }) };
     }
     const routes = routesOf(cc);
-    const count = headers?.['x-delivery-count'];
-    // Quorum queues count earlier deliveries; this one is the next.
-    const deliveryCount = typeof count === 'number' ? count + 1 : redelivered ? undefined : 1;
+    const deliveryCount = brokerDeliveryCount(redelivered, headers?.['x-delivery-count'], channel.brokerCountsDeliveries);
     return { kind: 'message', message: new ReceivedMessage(raw, entry.binding, fields, routes, payload, queue, deliveryCount, channel) };
   }
 }

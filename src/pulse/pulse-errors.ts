@@ -136,3 +136,68 @@ export function amqpCode(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'number' ? code : undefined;
 }
+
+/**
+ * A `consume()` handler ran past `handlerTimeoutMs`. That delivery counts as
+ * failed (retried, or dead-lettered on the last one) and its concurrency slot
+ * is freed; whatever the handler does later is ignored (the message is never
+ * settled twice). The handler itself cannot be stopped: make it time out too.
+ */
+export class HandlerTimeoutError extends Error {
+  override readonly name = 'HandlerTimeoutError';
+  constructor(
+    readonly delivery: DeliveryInfo,
+    /** The message as the handler saw it (a PulseMessage). */
+    readonly pulseMessage: unknown,
+    readonly deliveryCount: number,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `handler still running after ${timeoutMs} ms on delivery ${deliveryCount} of a message from ${delivery.exchange} ` +
+        `(routing key "${delivery.routingKey}", queue ${delivery.queue}); counted as a failure, its concurrency slot freed`,
+    );
+  }
+}
+
+/** A `retryDelayMs` function threw or returned something other than a number of milliseconds; the default delay was used. */
+export class RetryDelayError extends Error {
+  override readonly name = 'RetryDelayError';
+  constructor(
+    readonly deliveryCount: number,
+    /** The delay used instead. */
+    readonly fallbackMs: number,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`retryDelayMs(${deliveryCount}) ${problem}; waiting the default ${fallbackMs} ms instead`, options);
+  }
+}
+
+/** Why a stopping `consume()` handed a message back without handling it. */
+export type ReleaseReason = 'not-started' | 'retry-pending' | 'handler-failed' | 'handler-unfinished';
+
+/**
+ * `consume()` stopped by unsubscribing (so no outcome can tell) and gave a
+ * message back to its queue unhandled: never started, waiting to be retried,
+ * failed while stopping, or its handler still running at the stop deadline.
+ * A durable queue delivers it again; an ephemeral queue is deleted at stop,
+ * and the message with it.
+ */
+export class MessageReleasedError extends Error {
+  override readonly name = 'MessageReleasedError';
+  constructor(
+    readonly delivery: DeliveryInfo,
+    /** The message (a PulseMessage). */
+    readonly pulseMessage: unknown,
+    readonly reason: ReleaseReason,
+    /** The queue is ephemeral, deleted as the subscription ends: the message is gone. */
+    readonly lost: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `consume() stopped with a message from ${delivery.exchange} (routing key "${delivery.routingKey}") not handled (${reason}); ` +
+        (lost ? `queue ${delivery.queue} is ephemeral and deleted at stop: the message is lost (use a named queue)` : `requeued to ${delivery.queue}`),
+      options,
+    );
+  }
+}

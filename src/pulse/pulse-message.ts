@@ -9,6 +9,14 @@ import type { DeliveryInfo } from './pulse-errors.js';
  */
 export type SettleResult = 'sent' | 'already-settled' | 'channel-closed';
 
+/** How a message was settled, by whom it may concern (e.g. `consume()` telling what a handler did). */
+export interface Settlement {
+  readonly operation: 'ack' | 'nack';
+  /** For a nack: back to the queue, or rejected (dead-lettered or dropped). */
+  readonly requeue: boolean;
+  readonly result: SettleResult;
+}
+
 /** One received Pulse message, decoded. */
 export interface PulseMessage<Payload = unknown, Fields extends RoutingKeyFields = RoutingKeyFields> {
   /** Full exchange name, e.g. `exchange/taskcluster-queue/v1/task-completed`. */
@@ -23,7 +31,11 @@ export interface PulseMessage<Payload = unknown, Fields extends RoutingKeyFields
   readonly payload: Payload;
   /** The broker delivered it before (to this or another consumer). */
   readonly redelivered: boolean;
-  /** Which delivery this is, counting from 1; known on quorum queues (`x-delivery-count`), else undefined. */
+  /**
+   * Which delivery this is, counting from 1: 1 on a first delivery; on a
+   * redelivery the broker's count on quorum queues, undefined on classic ones.
+   * Never taken from a header a publisher set.
+   */
   readonly deliveryCount: number | undefined;
   /** The binding whose exchange this came from. */
   readonly binding: Binding<Payload, Fields>;
@@ -68,11 +80,18 @@ export type BindingIn<I> = I extends readonly (infer B)[] ? B : I;
 export interface DeliveryChannel {
   /** False once the channel is gone: its deliveries can no longer be settled. */
   readonly alive: boolean;
+  /** Settles when the channel is gone; the broker then redelivers what it had not settled. */
+  readonly ended: Promise<unknown>;
+  /**
+   * The broker itself counts this queue's deliveries in `x-delivery-count`
+   * (quorum queues); elsewhere that header is whatever a publisher put there.
+   */
+  readonly brokerCountsDeliveries: boolean;
   settle(raw: AmqpMessage, operation: 'ack' | 'nack', requeue: boolean, message: ReceivedMessage): SettleResult;
 }
 
 export class ReceivedMessage<Payload = unknown, Fields extends RoutingKeyFields = RoutingKeyFields> implements PulseMessage<Payload, Fields> {
-  #settled = false;
+  #settlement: Settlement | undefined;
 
   constructor(
     readonly raw: AmqpMessage,
@@ -82,7 +101,7 @@ export class ReceivedMessage<Payload = unknown, Fields extends RoutingKeyFields 
     readonly payload: Payload,
     readonly queue: string,
     readonly deliveryCount: number | undefined,
-    private readonly channel: DeliveryChannel,
+    readonly channel: DeliveryChannel,
   ) {}
 
   get exchange(): string {
@@ -98,7 +117,12 @@ export class ReceivedMessage<Payload = unknown, Fields extends RoutingKeyFields 
   }
 
   get settled(): boolean {
-    return this.#settled;
+    return this.#settlement !== undefined;
+  }
+
+  /** How it was settled (the first `ack()`/`nack()`), or undefined. */
+  get settlement(): Settlement | undefined {
+    return this.#settlement;
   }
 
   /** Its channel is gone: settling it is impossible, the broker redelivers it. */
@@ -123,8 +147,11 @@ export class ReceivedMessage<Payload = unknown, Fields extends RoutingKeyFields 
   }
 
   #settle(operation: 'ack' | 'nack', requeue: boolean): SettleResult {
-    if (this.#settled) return 'already-settled';
-    this.#settled = true;
-    return this.channel.settle(this.raw, operation, requeue, this);
+    if (this.#settlement) return 'already-settled';
+    // Recorded before sending: settling reports errors, and a listener settling again must see it settled.
+    const settlement: { -readonly [K in keyof Settlement]: Settlement[K] } = { operation, requeue, result: 'sent' };
+    this.#settlement = settlement;
+    settlement.result = this.channel.settle(this.raw, operation, requeue, this);
+    return settlement.result;
   }
 }

@@ -185,7 +185,7 @@ export class QueueConsumer {
     const fresh = this.#queueHandle?.id !== handle.id;
     const queue = fresh || !this.#queueName ? this.declaration.nameFor() : this.#queueName;
     const consumerTag = `${this.host.connectionName}/c${this.#id}.${++this.#channelSequence}`;
-    const active = new ActiveChannel(channel, queue, consumerTag, (error) => this.host.report(error));
+    const active = new ActiveChannel(channel, queue, consumerTag, (error) => this.host.report(error), this.declaration.brokerCountsDeliveries);
     channel.on('error', (error) => {
       channelError = error;
     });

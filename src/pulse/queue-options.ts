@@ -47,6 +47,8 @@ export interface QueueDeclaration {
   readonly assertOptions: AmqpAssertQueueOptions;
   readonly deadLetterExchange: string | undefined;
   readonly deadLetterQueue: string | undefined;
+  /** A quorum queue: the broker counts deliveries in `x-delivery-count`, so that header can be trusted on redeliveries. */
+  readonly brokerCountsDeliveries: boolean;
   /** The queue's name: fixed for a named queue, a fresh one on every call for an ephemeral queue (one per connection). */
   nameFor(): string;
 }
@@ -100,6 +102,7 @@ export function resolveQueueOptions(namespace: string, options: QueueOptions): Q
       assertOptions: { durable: false, exclusive: true, autoDelete: false, arguments: args },
       deadLetterExchange,
       deadLetterQueue,
+      brokerCountsDeliveries: false,
       nameFor: () => `queue/${namespace}/ephemeral-${randomBytes(8).toString('hex')}`,
     };
   }
@@ -117,6 +120,7 @@ export function resolveQueueOptions(namespace: string, options: QueueOptions): Q
     assertOptions: { durable: true, exclusive: false, autoDelete: false, arguments: args },
     deadLetterExchange,
     deadLetterQueue,
+    brokerCountsDeliveries: queueType === 'quorum',
     nameFor: () => name,
   };
 }

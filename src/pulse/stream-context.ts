@@ -21,17 +21,27 @@ export interface ConsumerSetup {
   readonly decoder: MessageDecoder;
 }
 
+/** What a stream hands its consumer: messages, the start of a stop, and (optionally) its end. */
+export type StreamSink = Pick<ConsumerSink, 'deliver' | 'stopTaking'> & {
+  /** The consumer has stopped, whatever stopped it: nothing more arrives. */
+  readonly stopped?: () => void;
+};
+
 /**
  * Starts a consumer for one subscriber: its failure errors the stream, the
  * client closing completes it. Returns the teardown, which stops consuming;
  * `waitForSettled` lets delivered messages be settled first (bounded).
+ * Aborting `stopSignal` stops the same way as `client.close()` does for
+ * every stream: gracefully, then completing the stream. (Ending a stream from
+ * inside, e.g. when a condition is met, is aborting a signal passed here.)
  */
 export function runConsumer(
   context: StreamContext,
   subscriber: Subscriber<never>,
   setup: ConsumerSetup,
-  sink: Pick<ConsumerSink, 'deliver' | 'stopTaking'>,
+  sink: StreamSink,
   waitForSettled: boolean,
+  stopSignal?: AbortSignal,
 ): TeardownLogic {
   const consumer = new QueueConsumer(context.host, setup.declaration, setup.bindings, setup.decoder, {
     ...sink,
@@ -45,5 +55,10 @@ export function runConsumer(
     return undefined;
   }
   consumer.start();
-  return () => void consumer.stop({ waitForSettled });
+  const stopGracefully = () => void consumer.stop({ complete: true });
+  stopSignal?.addEventListener('abort', stopGracefully, { once: true });
+  return () => {
+    stopSignal?.removeEventListener('abort', stopGracefully);
+    void consumer.stop({ waitForSettled }).then(() => sink.stopped?.());
+  };
 }

@@ -1,0 +1,92 @@
+import { PulseConfigError } from './client-options.js';
+import type { QueueOptions } from './queue-options.js';
+import type { Observable } from './rxjs-core.js';
+
+/** Handles one message; success is a returned value, a resolved promise, or a completed observable. */
+export type ConsumeHandler<M, R> = (message: M) => R | PromiseLike<R> | Observable<R>;
+
+export interface ConsumeOptions extends QueueOptions {
+  /** Handlers running at once. Default 8. */
+  readonly concurrency?: number;
+  /**
+   * Deliveries a message gets before it is given up: dead-lettered when
+   * `deadLetter` is set, else dropped, with an `error` event either way.
+   * Default 5. Counted by the broker on quorum queues, by the client on
+   * classic ones (never too early); never from a header a publisher sets.
+   */
+  readonly maxDeliveries?: number;
+  /**
+   * Wait before requeueing a failed message, by the delivery that failed, so a
+   * handler failing on an outage is not retried in a tight loop. Default
+   * `min(1000 * 2^(n-1), 30000)` ms. The wait holds the message (it counts
+   * against `prefetch`) but no concurrency slot. A function that throws or
+   * returns something other than a number of milliseconds gets the default,
+   * and a `RetryDelayError` event.
+   */
+  readonly retryDelayMs?: number | ((deliveryCount: number) => number);
+  /**
+   * A handler still running after this long counts as failed (retry policy
+   * applies), is reported as a `HandlerTimeoutError` and frees its slot; what
+   * it does later is ignored. Default 300000 (5 min: one REST call through all
+   * its retries takes at most about 3); `Infinity` waits forever.
+   */
+  readonly handlerTimeoutMs?: number;
+  /**
+   * Aborting it stops the stream gracefully: no new messages are taken,
+   * running handlers finish (at most `closeTimeoutMs`), every message held
+   * gets an outcome (`released` if it went back to the queue unhandled),
+   * then the stream completes.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** The options as a consume stream uses them. */
+export interface ConsumeSettings {
+  readonly concurrency: number;
+  readonly maxDeliveries: number;
+  readonly retryDelayMs: number | ((deliveryCount: number) => number) | undefined;
+  readonly handlerTimeoutMs: number;
+  readonly signal: AbortSignal | undefined;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_MAX_DELIVERIES = 5;
+const DEFAULT_HANDLER_TIMEOUT_MS = 300_000;
+/** Longer than this, Node's timers fire at once instead. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Checks the options, naming the field and the rule; before any network I/O. */
+export function resolveConsumeSettings(options: ConsumeOptions): ConsumeSettings {
+  const retryDelayMs = options.retryDelayMs;
+  if (retryDelayMs !== undefined && typeof retryDelayMs !== 'function' && !isDelay(retryDelayMs)) {
+    throw new PulseConfigError('retryDelayMs', `must be a number of milliseconds 0-${MAX_TIMER_MS} or a function, got ${String(retryDelayMs)}`);
+  }
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
+  if (typeof handlerTimeoutMs !== 'number' || !(handlerTimeoutMs > 0) || (handlerTimeoutMs > MAX_TIMER_MS && handlerTimeoutMs !== Infinity)) {
+    throw new PulseConfigError('handlerTimeoutMs', `must be a number of milliseconds 1-${MAX_TIMER_MS}, or Infinity, got ${String(handlerTimeoutMs)}`);
+  }
+  const signal = options.signal;
+  if (signal !== undefined && !isAbortSignal(signal)) throw new PulseConfigError('signal', 'must be an AbortSignal');
+  return {
+    concurrency: positiveInteger('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY),
+    maxDeliveries: positiveInteger('maxDeliveries', options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES),
+    retryDelayMs,
+    handlerTimeoutMs,
+    signal,
+  };
+}
+
+/** A usable delay: a finite number of milliseconds a timer can wait. */
+export function isDelay(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value <= MAX_TIMER_MS;
+}
+
+function positiveInteger(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new PulseConfigError(field, `must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  const signal = value as Partial<AbortSignal> | null;
+  return typeof signal?.aborted === 'boolean' && typeof signal.addEventListener === 'function';
+}
