@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { decodeRoutingKey } from '../bindings/decode-routing-key.js';
 import type { Binding, RoutingKeyFields } from '../bindings/types.js';
 import type { AmqpMessage } from './amqp-api.js';
@@ -17,9 +18,9 @@ interface ExchangeEntry {
 
 /**
  * Turns raw deliveries into `PulseMessage`s for a fixed set of bindings:
- * parses the JSON body, decodes the routing key by the exchange's reference,
- * extracts task routes from the CC header, and recognises messages no current
- * binding asked for (left over bindings on a durable queue).
+ * parses the JSON body (strict UTF-8), decodes the routing key by the
+ * exchange's reference, extracts task routes from the CC header, and recognises
+ * messages no current binding asked for (left over bindings on a durable queue).
  */
 export class MessageDecoder {
   readonly #exchanges = new Map<string, ExchangeEntry>();
@@ -44,17 +45,23 @@ export class MessageDecoder {
     if (!entry || !matchesAny(entry.matchers, routingKey, cc)) {
       return { kind: 'unbound', error: new UnboundMessageError(delivery()) };
     }
+    const malformed = (reason: string, cause?: unknown): Decoded => ({
+      kind: 'malformed',
+      error: new MalformedMessageError(delivery(), raw.content, reason, cause === undefined ? undefined : { cause }),
+    });
+    // toString('utf8') would turn invalid bytes into U+FFFD silently, changing the payload.
+    if (!isUtf8(raw.content)) return malformed(`body is not valid UTF-8 (${raw.content.length} bytes)`);
     let payload: unknown;
     try {
       payload = JSON.parse(raw.content.toString('utf8'));
     } catch (cause) {
-      return { kind: 'malformed', error: new MalformedMessageError(delivery(), raw.content, 'body is not JSON', { cause }) };
+      return malformed('body is not JSON', cause);
     }
     let fields: RoutingKeyFields;
     try {
       fields = decodeRoutingKey(entry.binding, routingKey);
     } catch (cause) {
-      return { kind: 'malformed', error: new MalformedMessageError(delivery(), raw.content, (cause as Error).message, { cause }) };
+      return malformed((cause as Error).message, cause);
     }
     const routes = routesOf(cc);
     const count = headers?.['x-delivery-count'];
