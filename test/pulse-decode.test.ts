@@ -1,11 +1,13 @@
 /**
- * Decoding received messages on the real broker: strict UTF-8.
+ * Decoding received messages on the real broker: strict UTF-8 and schema
+ * validation on receive.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { QueueMessages } from '../src/index.js';
+import { slugid, type QueueMessages } from '../src/index.js';
 import { MalformedMessageError, type PulseClient, type PulseMessage } from '../src/pulse/index.js';
-import { eventually } from './support/rabbit.js';
+import { completedFields, completedPayload } from './support/conformance-publisher.js';
+import { consumingOn, eventually } from './support/rabbit.js';
 import { errorsOf, useRabbitSuite } from './support/rabbit-suite.js';
 import { privateQueueEvents, publishCompleted, routingKeyFor, taskCompletedBody, taskFields } from './support/rabbit-fixtures.js';
 
@@ -34,14 +36,14 @@ async function bodiesIn(queue: string, count: number): Promise<Buffer[]> {
 }
 
 /** A listener on a fresh named classic queue with a dead-letter queue, consuming; collects messages and errors. */
-async function deadLetteredListener(prefix: string) {
+async function deadLetteredListener(prefix: string, options: { readonly validate?: boolean } = {}) {
   const client = newClient();
   const errors = errorsOf(client);
   const binding = events.taskCompleted();
   const queueName = queueFor(prefix);
   const deadLetter = suite.deadLetterFor(queueName);
   const received: PulseMessage<QueueMessages['taskCompleted']>[] = [];
-  const subscription = client.listen(binding, { queueName, queueType: 'classic', deadLetter }).subscribe((m) => received.push(m));
+  const subscription = client.listen(binding, { queueName, queueType: 'classic', deadLetter, ...options }).subscribe((m) => received.push(m));
   await consumerOn(client, queueName);
   return { client, errors, binding, received, subscription, deadQueue: `queue/guest/${deadLetter.queue}` };
 }
@@ -62,5 +64,31 @@ describe('decoding on the real broker', () => {
     assert.match(malformed.message, /body is not valid UTF-8/);
     assert.deepEqual((await bodiesIn(deadQueue, 1))[0], body, 'dead-lettered byte for byte');
     subscription.unsubscribe();
+  });
+
+  test('validate: a payload against the schema is dead-lettered and reported by path and rule, a valid one passes; off by default', async () => {
+    const { client, errors, binding, received, subscription, deadQueue } = await deadLetteredListener('validated', { validate: true });
+    const unchecked: string[] = [];
+    const uncheckedReady = consumingOn(client);
+    const plain = client.listen(binding).subscribe((m) => unchecked.push(m.payload.status.taskId));
+    await uncheckedReady;
+
+    const [badId, goodId] = [slugid(), slugid()];
+    const bad = completedPayload(badId);
+    const badBody = { ...bad, status: { ...bad.status, state: 'done' } };
+    await suite.publisher.publish(binding.exchange, routingKeyFor(binding, completedFields(badId)), badBody);
+    await suite.publisher.publish(binding.exchange, routingKeyFor(binding, completedFields(goodId)), completedPayload(goodId));
+    await eventually(() => received.length > 0 && unchecked.length === 2, 'the valid message, and both without validation');
+
+    assert.deepEqual(received.map((m) => m.payload.status.taskId), [goodId]);
+    assert.deepEqual(unchecked, [badId, goodId], 'without validate, the invalid payload is delivered');
+    const malformed = errors.find((e) => e instanceof MalformedMessageError);
+    assert.ok(malformed, `a MalformedMessageError was reported: ${errors.map(String).join('; ')}`);
+    assert.match(malformed.message, /payload does not match \/schemas\/queue\/v1\/task-completed-message\.json: \/status\/state must be one of \["unscheduled",.*\] \(enum\)/);
+    assert.equal(malformed.delivery.routingKey, routingKeyFor(binding, completedFields(badId)));
+    const [dead] = await bodiesIn(deadQueue, 1);
+    assert.deepEqual(JSON.parse(dead!.toString()), badBody);
+    subscription.unsubscribe();
+    plain.unsubscribe();
   });
 });

@@ -54,7 +54,7 @@ export function consumeStream<R>(
   const maxDeliveries = positiveInteger('maxDeliveries', options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES);
   const retryDelay = retryDelayOf(options.retryDelayMs);
   const declaration = resolveQueueOptions(context.namespace, { ...options, prefetch: options.prefetch ?? Math.max(DEFAULT_PREFETCH, concurrency * 2) });
-  const decoder = new MessageDecoder(list);
+  const decoder = new MessageDecoder(list, options);
   const run = handler as unknown as (message: ReceivedMessage) => R | PromiseLike<R> | Observable<R>;
 
   return new Observable<ConsumeOutcome<ReceivedMessage, R>>((subscriber) => {

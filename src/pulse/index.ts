@@ -6,6 +6,7 @@ export { listen, consume, defaultPulseClient, setDefaultPulseClient } from './de
 export type { ListenOptions } from './listen-stream.js';
 export type { ConsumeHandler, ConsumeOptions, ConsumeOutcome } from './consume-stream.js';
 export type { QueueOptions, QueueOverflow } from './queue-options.js';
+export type { DecodeOptions } from './decode-options.js';
 export type { BindingIn, Bindings, MessageOf, PulseMessage, SettleResult } from './pulse-message.js';
 export {
   ChannelClosedError,

@@ -2,6 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import { decodeRoutingKey } from '../bindings/decode-routing-key.js';
 import type { Binding, RoutingKeyFields } from '../bindings/types.js';
 import type { AmqpMessage } from './amqp-api.js';
+import type { DecodeOptions } from './decode-options.js';
+import { PayloadValidator } from './payload-validator.js';
 import { MalformedMessageError, UnboundMessageError, type DeliveryInfo } from './pulse-errors.js';
 import { type DeliveryChannel, ReceivedMessage } from './pulse-message.js';
 import { compileTopicPattern, type TopicMatcher } from '../bindings/topic-pattern.js';
@@ -19,13 +21,17 @@ interface ExchangeEntry {
 /**
  * Turns raw deliveries into `PulseMessage`s for a fixed set of bindings:
  * parses the JSON body (strict UTF-8), decodes the routing key by the
- * exchange's reference, extracts task routes from the CC header, and recognises
+ * exchange's reference, optionally validates the payload against the
+ * exchange's schema, extracts task routes from the CC header, and recognises
  * messages no current binding asked for (left over bindings on a durable queue).
+ * Options are checked by the constructor, before any network I/O.
  */
 export class MessageDecoder {
   readonly #exchanges = new Map<string, ExchangeEntry>();
+  readonly #validator: PayloadValidator | undefined;
 
-  constructor(bindings: readonly Binding[]) {
+  constructor(bindings: readonly Binding[], options: DecodeOptions = {}) {
+    this.#validator = PayloadValidator.fromOptions(bindings, options);
     for (const binding of bindings) {
       let entry = this.#exchanges.get(binding.exchange);
       if (!entry) {
@@ -34,6 +40,11 @@ export class MessageDecoder {
       }
       entry.matchers.push(compileTopicPattern(binding.routingKeyPattern));
     }
+  }
+
+  /** Readies what decoding needs beyond the constructor (compiles schemas when validating); call when a subscription starts. */
+  prepare(): void {
+    this.#validator?.prepare();
   }
 
   decode(raw: AmqpMessage, queue: string, channel: DeliveryChannel): Decoded {
@@ -63,6 +74,8 @@ export class MessageDecoder {
     } catch (cause) {
       return malformed((cause as Error).message, cause);
     }
+    const invalid = this.#validator?.check(exchange, payload);
+    if (invalid !== undefined) return malformed(invalid);
     const routes = routesOf(cc);
     const count = headers?.['x-delivery-count'];
     // Quorum queues count earlier deliveries; this one is the next.
