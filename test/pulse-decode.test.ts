@@ -1,13 +1,15 @@
 /**
- * Decoding received messages on the real broker: strict UTF-8 and schema
- * validation on receive.
+ * Decoding received messages on the real broker: strict UTF-8, schema
+ * validation on receive, and messages and errors that log as JSON.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { inspect } from 'node:util';
+import { firstValueFrom } from 'rxjs';
 import { slugid, type QueueMessages } from '../src/index.js';
-import { MalformedMessageError, type PulseClient, type PulseMessage } from '../src/pulse/index.js';
+import { ConnectionFailedError, DeliveryLimitError, MalformedMessageError, type PulseClient, type PulseMessage } from '../src/pulse/index.js';
 import { completedFields, completedPayload } from './support/conformance-publisher.js';
-import { consumingOn, eventually } from './support/rabbit.js';
+import { consumingOn, eventually, RABBIT_URL } from './support/rabbit.js';
 import { errorsOf, useRabbitSuite } from './support/rabbit-suite.js';
 import { privateQueueEvents, publishCompleted, routingKeyFor, taskCompletedBody, taskFields } from './support/rabbit-fixtures.js';
 
@@ -90,5 +92,84 @@ describe('decoding on the real broker', () => {
     assert.deepEqual(JSON.parse(dead!.toString()), badBody);
     subscription.unsubscribe();
     plain.unsubscribe();
+  });
+
+  test('a received message logs as JSON and inspects readably: delivery and content, no channel, no raw body', async () => {
+    const client = newClient();
+    const binding = events.taskCompleted({ taskId: 'logged' });
+    const ready = consumingOn(client);
+    const received = firstValueFrom(client.listen(binding, { ack: 'manual' }));
+    await ready;
+    await publishCompleted(suite.publisher, binding, 'logged', ['route.index.project.logged']);
+    const message = await received;
+    const expected = {
+      exchange: binding.exchange,
+      routingKey: routingKeyFor(binding, taskFields('logged')),
+      fields: message.fields,
+      routes: ['index.project.logged'],
+      payload: taskCompletedBody('logged'),
+      redelivered: false,
+      deliveryCount: 1,
+      queue: message.queue,
+      settled: false,
+    };
+    assert.deepEqual(JSON.parse(JSON.stringify(message)), expected);
+    message.ack();
+    assert.equal(JSON.parse(JSON.stringify(message)).settled, true);
+
+    const shown = inspect(message, { depth: 4 });
+    assert.match(shown, /^PulseMessage \{/);
+    assert.match(shown, /taskId: 'logged'/);
+    assert.doesNotMatch(shown, /channel|Buffer|consumerTag|deliveryTag|raw/i);
+  });
+
+  test('a DeliveryLimitError logs as JSON with the message, the count and the cause, credentials masked', async () => {
+    const client = newClient();
+    const binding = events.taskCompleted({ taskId: 'given-up' });
+    const ready = consumingOn(client);
+    const reported = new Promise<Error>((resolve) => client.on('error', resolve));
+    const outcomes = client
+      .consume(
+        binding,
+        () => {
+          throw new Error('database down at postgres://app:hunter2@db.internal/prod');
+        },
+        { maxDeliveries: 1 },
+      )
+      .subscribe();
+    await ready;
+    await publishCompleted(suite.publisher, binding, 'given-up');
+    const error = await reported;
+    assert.ok(error instanceof DeliveryLimitError, String(error));
+    const text = JSON.stringify(error);
+    assert.doesNotMatch(text, /hunter2/);
+    const json = JSON.parse(text);
+    assert.equal(json.name, 'DeliveryLimitError');
+    assert.match(json.message, /handler failed on delivery 1 .* postgres:\/\/app:\*\*\*@db\.internal\/prod/);
+    assert.equal(json.deliveryCount, 1);
+    assert.equal(json.deadLettered, false);
+    assert.equal(json.delivery.exchange, binding.exchange);
+    assert.equal(json.pulseMessage.fields.taskId, 'given-up');
+    assert.deepEqual(json.pulseMessage.payload, taskCompletedBody('given-up'));
+    assert.deepEqual(json.cause, { name: 'Error', message: 'database down at postgres://app:***@db.internal/prod' });
+    // The message shows as its JSON form; no channel or raw delivery fields (stack frames may name functions so).
+    assert.doesNotMatch(inspect(error, { depth: 6 }), /\b(channel|raw|content|deliveryTag|consumerTag): /);
+    outcomes.unsubscribe();
+  });
+
+  test('a ConnectionFailedError (credentials refused) logs as JSON without the password', async () => {
+    const client = newClient({ url: RABBIT_URL.replace('guest:guest@', 'guest:not-the-password-4711@'), reconnect: { maxAttempts: 1 } });
+    const error = await firstValueFrom(client.listen(events.taskCompleted())).then(
+      () => assert.fail('no message expected'),
+      (caught: unknown) => caught,
+    );
+    assert.ok(error instanceof ConnectionFailedError, String(error));
+    const text = JSON.stringify(error);
+    assert.doesNotMatch(text, /not-the-password-4711/);
+    const json = JSON.parse(text);
+    assert.equal(json.name, 'ConnectionFailedError');
+    assert.match(json.message, /refused the credentials/);
+    assert.match(json.message, /guest:\*\*\*@127\.0\.0\.1/);
+    assert.equal(typeof json.cause?.message, 'string');
   });
 });

@@ -6,8 +6,9 @@ export { listen, consume, defaultPulseClient, setDefaultPulseClient } from './de
 export type { ListenOptions } from './listen-stream.js';
 export type { ConsumeHandler, ConsumeOptions, ConsumeOutcome } from './consume-stream.js';
 export type { QueueOptions, QueueOverflow } from './queue-options.js';
+export type { BindingIn, Bindings, MessageOf, PulseMessage, PulseMessageJson, SettleResult } from './pulse-message.js';
+export type { CauseJson, PulseErrorJson } from './error-json.js';
 export type { DecodeOptions } from './decode-options.js';
-export type { BindingIn, Bindings, MessageOf, PulseMessage, SettleResult } from './pulse-message.js';
 export {
   ChannelClosedError,
   ClientClosedError,
