@@ -4,6 +4,8 @@
  *   - raw-batched: the same, acks batched per event-loop turn with one
  *              `multiple` ack, as the client does (the fair limit for it),
  *   - listen:  `client.listen()` (decode: JSON, routing key, routes; auto ack),
+ *   - listen-validated: the same with `validate: true` (each payload checked
+ *              against the exchange's schema),
  *   - consume: `client.consume()` with a no-op handler (ack after it resolves),
  * with the same prefetch, the same realistic task-completed payloads and CC
  * routes, on the same kind of queue, interleaved in rounds; prints ratios.
@@ -41,9 +43,14 @@ const events = new QueueEvents({ exchangePrefix: `exchange/bench-${run}/` });
 const binding = events.taskCompleted();
 const exchange = binding.exchange;
 
+/** A distinct task id per message, shaped like a slugid (as the schema requires). */
+function taskId(i: number): string {
+  return `${i.toString(36).padStart(8, '0')}TPSVFNUvaOlinQ`;
+}
+
 function routingKey(i: number): string {
   return buildRoutingKey(exchange, binding.routingKeyReference, {
-    taskId: `task${i}-aBcDeFgHiJkLmNoPq`,
+    taskId: taskId(i),
     runId: 0,
     workerGroup: 'us-east-1',
     workerId: 'i-0123456789abcdef0',
@@ -54,13 +61,13 @@ function routingKey(i: number): string {
   });
 }
 
-/** A task-completed message of realistic size (about 1 KB). */
+/** A task-completed message of realistic size (about 1 KB), valid by its schema unless it carries `sentAt` (for the latency runs). */
 function body(i: number, sentAt = 0): Buffer {
   return Buffer.from(
     JSON.stringify({
       version: 1,
       status: {
-        taskId: `task${i}-aBcDeFgHiJkLmNoPq`,
+        taskId: taskId(i),
         provisionerId: 'proj-bench',
         workerType: 'linux',
         taskQueueId: 'proj-bench/linux',
@@ -89,14 +96,14 @@ function body(i: number, sentAt = 0): Buffer {
       runId: 0,
       workerGroup: 'us-east-1',
       workerId: 'i-0123456789abcdef0',
-      sentAt,
+      ...(sentAt ? { sentAt } : {}),
     }),
   );
 }
 
 const CC = ['route.index.project.bench.latest', 'route.checks'];
 
-const MODES = ['raw', 'raw-batched', 'listen', 'consume'] as const;
+const MODES = ['raw', 'raw-batched', 'listen', 'listen-validated', 'consume'] as const;
 type Mode = (typeof MODES)[number];
 
 async function main(): Promise<void> {
@@ -117,8 +124,9 @@ async function main(): Promise<void> {
       await drain(mode, queue, queueName, 3_000);
       await channel.deleteQueue(queue);
     }
-    const rates: Record<Mode, number[]> = { raw: [], 'raw-batched': [], listen: [], consume: [] };
-    const cpu: Record<Mode, number[]> = { raw: [], 'raw-batched': [], listen: [], consume: [] };
+    const perMode = () => Object.fromEntries(MODES.map((mode) => [mode, []])) as unknown as Record<Mode, number[]>;
+    const rates = perMode();
+    const cpu = perMode();
     for (let round = 1; round <= ROUNDS; round++) {
       // Rotate the order each round, so that drift and warm-up hit each contender alike.
       const modes = MODES.map((_, i, all) => all[(i + round - 1) % all.length]!);
@@ -141,7 +149,7 @@ async function main(): Promise<void> {
       }
       console.log(`round ${round}: ${MODES.map((mode) => `${mode} ${fmt(rates[mode].at(-1)!)}`).join('  ')} msg/s`);
     }
-    const label = { raw: 'raw amqplib', 'raw-batched': 'raw, batched acks', listen: 'listen()', consume: 'consume()' };
+    const label = { raw: 'raw amqplib', 'raw-batched': 'raw, batched acks', listen: 'listen()', 'listen-validated': 'listen(validate)', consume: 'consume()' };
     const ratios = (values: Record<Mode, number>, invert: boolean) => (mode: Mode) =>
       (['raw', 'raw-batched'] as const)
         .map((base) => `${(invert ? values[base] / values[mode] : values[mode] / values[base]).toFixed(2)} of ${base}`)
@@ -186,8 +194,10 @@ async function fill(channel: amqplib.Channel, queue: string, count: number): Pro
 async function drain(mode: Mode, queue: string, queueName: string, count: number): Promise<number> {
   let received = 0;
   let finish!: () => void;
-  const done = new Promise<void>((resolve) => {
+  let fail!: (error: Error) => void;
+  const done = new Promise<void>((resolve, reject) => {
     finish = resolve;
+    fail = reject;
   });
   if (mode === 'raw' || mode === 'raw-batched') {
     const connection = await amqplib.connect(URL, { noDelay: true });
@@ -215,10 +225,12 @@ async function drain(mode: Mode, queue: string, queueName: string, count: number
     return (count / elapsed) * 1000;
   }
   const client = new PulseClient({ url: URL, connectionName: `bench-listen-${mode}-${run}` });
+  // A message the client rejects (say, one failing validation) is never counted: stop instead of waiting forever.
+  client.on('error', fail);
   const start = performance.now();
   const subscription =
-    mode === 'listen'
-      ? client.listen(binding, { queueName, queueType: 'classic', prefetch: PREFETCH }).subscribe(() => {
+    mode === 'listen' || mode === 'listen-validated'
+      ? client.listen(binding, { queueName, queueType: 'classic', prefetch: PREFETCH, validate: mode === 'listen-validated' }).subscribe(() => {
           if (++received === count) finish();
         })
       : client

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { referenceSchemaPath, resolveSchemaRef } from '../references/schema-ids.js';
 import type { ExchangeEntry, ExchangeReference } from '../references/types.js';
-import { packageSchemas, type SchemaSource } from '../testing/schema-source.js';
+import { packageSchemas, type SchemaSource } from '../schemas/schema-source.js';
 import { slugid } from '../rest/slugid.js';
 
 type Schema = Readonly<Record<string, unknown>>;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname as machineName } from 'node:os';
 import type { BackoffOptions, ResolvedBackoff } from './backoff.js';
 import { resolveBackoff } from './backoff.js';
+import { errorJson, type PulseErrorJson } from './error-json.js';
 import { redactUrl } from './redact-url.js';
 
 /** Where and how to connect. Give `url`/`urls`, or `username` + `password` + `hostname`. */
@@ -57,6 +58,10 @@ export class PulseConfigError extends TypeError {
   override readonly name = 'PulseConfigError';
   constructor(readonly field: string, rule: string) {
     super(`${field}: ${rule}`);
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { field: this.field });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { AmqpConnection, AmqpConnector, AmqpSocketOptions } from './amqp-api.js';
+import { errorJson, type PulseErrorJson } from './error-json.js';
 
 /**
  * Connection factories by URL scheme. `PulseClient` opens every connection
@@ -22,6 +23,10 @@ connectors.set('amqps:', amqplibConnector);
 /** Thrown when a URL's scheme has no connector. */
 export class UnsupportedSchemeError extends Error {
   override readonly name = 'UnsupportedSchemeError';
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this);
+  }
 }
 
 /**

@@ -23,7 +23,7 @@ export function consumeStream<R>(
   if (typeof handler !== 'function') throw new PulseConfigError('handler', 'must be a function (message) => promise | observable | value');
   const settings = resolveConsumeSettings(options);
   const declaration = resolveQueueOptions(context.namespace, { ...options, prefetch: options.prefetch ?? Math.max(DEFAULT_PREFETCH, settings.concurrency * 2) });
-  const decoder = new MessageDecoder(list);
+  const decoder = new MessageDecoder(list, options);
   const run = handler as unknown as (message: ReceivedMessage) => R | PromiseLike<R> | Observable<R>;
 
   return new Observable<ConsumeOutcome<ReceivedMessage, R>>((subscriber) => {

@@ -15,7 +15,9 @@ export type {
   SettledByHandlerOutcome,
 } from './consume-outcome.js';
 export type { QueueOptions, QueueOverflow } from './queue-options.js';
-export type { BindingIn, Bindings, MessageOf, PulseMessage, SettleResult } from './pulse-message.js';
+export type { BindingIn, Bindings, MessageOf, PulseMessage, PulseMessageJson, SettleResult } from './pulse-message.js';
+export type { CauseJson, PulseErrorJson } from './error-json.js';
+export type { DecodeOptions } from './decode-options.js';
 export {
   ChannelClosedError,
   ClientClosedError,

@@ -22,7 +22,7 @@ export function listenStream(context: StreamContext, bindings: Bindings, options
   const declaration = resolveQueueOptions(context.namespace, options);
   const ack = options.ack ?? 'auto';
   if (ack !== 'auto' && ack !== 'manual') throw new PulseConfigError('ack', `must be "auto" or "manual", got "${String(ack)}"`);
-  const decoder = new MessageDecoder(list);
+  const decoder = new MessageDecoder(list, options);
 
   return new Observable<ReceivedMessage>((subscriber) => {
     const setup = { declaration, bindings: list, decoder };

@@ -1,7 +1,10 @@
+import { isUtf8 } from 'node:buffer';
 import { decodeRoutingKey } from '../bindings/decode-routing-key.js';
 import type { Binding, RoutingKeyFields } from '../bindings/types.js';
 import type { AmqpMessage } from './amqp-api.js';
 import { brokerDeliveryCount } from './delivery-counter.js';
+import type { DecodeOptions } from './decode-options.js';
+import { PayloadValidator } from './payload-validator.js';
 import { MalformedMessageError, UnboundMessageError, type DeliveryInfo } from './pulse-errors.js';
 import { type DeliveryChannel, ReceivedMessage } from './pulse-message.js';
 import { compileTopicPattern, type TopicMatcher } from '../bindings/topic-pattern.js';
@@ -18,14 +21,18 @@ interface ExchangeEntry {
 
 /**
  * Turns raw deliveries into `PulseMessage`s for a fixed set of bindings:
- * parses the JSON body, decodes the routing key by the exchange's reference,
- * extracts task routes from the CC header, and recognises messages no current
- * binding asked for (left over bindings on a durable queue).
+ * parses the JSON body (strict UTF-8), decodes the routing key by the
+ * exchange's reference, optionally validates the payload against the
+ * exchange's schema, extracts task routes from the CC header, and recognises
+ * messages no current binding asked for (left over bindings on a durable queue).
+ * Options are checked by the constructor, before any network I/O.
  */
 export class MessageDecoder {
   readonly #exchanges = new Map<string, ExchangeEntry>();
+  readonly #validator: PayloadValidator | undefined;
 
-  constructor(bindings: readonly Binding[]) {
+  constructor(bindings: readonly Binding[], options: DecodeOptions = {}) {
+    this.#validator = PayloadValidator.fromOptions(bindings, options);
     for (const binding of bindings) {
       let entry = this.#exchanges.get(binding.exchange);
       if (!entry) {
@@ -34,6 +41,11 @@ export class MessageDecoder {
       }
       entry.matchers.push(compileTopicPattern(binding.routingKeyPattern));
     }
+  }
+
+  /** Readies what decoding needs beyond the constructor (compiles schemas when validating); call when a subscription starts. */
+  prepare(): void {
+    this.#validator?.prepare();
   }
 
   decode(raw: AmqpMessage, queue: string, channel: DeliveryChannel): Decoded {
@@ -45,18 +57,26 @@ export class MessageDecoder {
     if (!entry || !matchesAny(entry.matchers, routingKey, cc)) {
       return { kind: 'unbound', error: new UnboundMessageError(delivery()) };
     }
+    const malformed = (reason: string, cause?: unknown): Decoded => ({
+      kind: 'malformed',
+      error: new MalformedMessageError(delivery(), raw.content, reason, cause === undefined ? undefined : { cause }),
+    });
+    // toString('utf8') would turn invalid bytes into U+FFFD silently, changing the payload.
+    if (!isUtf8(raw.content)) return malformed(`body is not valid UTF-8 (${raw.content.length} bytes)`);
     let payload: unknown;
     try {
       payload = JSON.parse(raw.content.toString('utf8'));
     } catch (cause) {
-      return { kind: 'malformed', error: new MalformedMessageError(delivery(), raw.content, 'body is not JSON', { cause }) };
+      return malformed('body is not JSON', cause);
     }
     let fields: RoutingKeyFields;
     try {
       fields = decodeRoutingKey(entry.binding, routingKey);
     } catch (cause) {
-      return { kind: 'malformed', error: new MalformedMessageError(delivery(), raw.content, (cause as Error).message, { cause }) };
+      return malformed((cause as Error).message, cause);
     }
+    const invalid = this.#validator?.check(exchange, payload);
+    if (invalid !== undefined) return malformed(invalid);
     const routes = routesOf(cc);
     const deliveryCount = brokerDeliveryCount(redelivered, headers?.['x-delivery-count'], channel.brokerCountsDeliveries);
     return { kind: 'message', message: new ReceivedMessage(raw, entry.binding, fields, routes, payload, queue, deliveryCount, channel) };

@@ -1,8 +1,10 @@
 /**
  * Errors reported through `PulseClient`'s `error` event or a stream's error
  * channel. Each says what happened to which message or queue, never a
- * password.
+ * password. Each has a `toJSON()` for structured logs (`PulseErrorJson`).
  */
+
+import { errorJson, type PulseErrorJson } from './error-json.js';
 
 /** Where a received message came from, enough to find it in logs. */
 export interface DeliveryInfo {
@@ -24,6 +26,11 @@ export class MalformedMessageError extends Error {
   ) {
     super(`malformed message on ${delivery.exchange} (routing key "${delivery.routingKey}", queue ${delivery.queue}): ${reason}; rejected without requeue`, options);
   }
+
+  /** The body as text (invalid UTF-8 shown as U+FFFD), cut to 200 characters, and its length in bytes. */
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { delivery: this.delivery, contentBytes: this.content.length, contentPreview: this.content.toString('utf8', 0, 600).slice(0, 200) });
+  }
 }
 
 /**
@@ -39,6 +46,10 @@ export class UnboundMessageError extends Error {
         `queue ${delivery.queue} probably keeps a binding from an earlier version. Dropped.`,
     );
   }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { delivery: this.delivery });
+  }
 }
 
 /** `ack()`/`nack()` after the channel that delivered the message closed: nothing was sent; the broker redelivers it. */
@@ -50,6 +61,10 @@ export class StaleDeliveryError extends Error {
   ) {
     super(`${operation} of a message from ${delivery.exchange} skipped: its channel has closed, so the broker will redeliver it`);
   }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { delivery: this.delivery, operation: this.operation });
+  }
 }
 
 /** The broker cancelled a consumer (its queue was deleted, e.g. by the Pulse guardian); the listener re-declares and resumes. */
@@ -57,6 +72,10 @@ export class ConsumerCancelledError extends Error {
   override readonly name = 'ConsumerCancelledError';
   constructor(readonly queue: string) {
     super(`the broker cancelled the consumer on ${queue} (queue deleted?); messages in it are lost; re-declaring and resuming`);
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { queue: this.queue });
   }
 }
 
@@ -69,6 +88,10 @@ export class ChannelClosedError extends Error {
     options: { cause: unknown },
   ) {
     super(`channel for ${queue} closed by the broker: ${String((options.cause as Error)?.message ?? options.cause)}`, options);
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { queue: this.queue, code: this.code });
   }
 }
 
@@ -86,6 +109,10 @@ export class QueueSetupError extends Error {
     options: { cause: unknown },
   ) {
     super(`${step} for ${queue} failed: ${String((options.cause as Error)?.message ?? options.cause)}${hint(code)}`, options);
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { queue: this.queue, code: this.code });
   }
 }
 
@@ -113,6 +140,16 @@ export class DeliveryLimitError extends Error {
       options,
     );
   }
+
+  /** With the message as `pulseMessage` (its own `toJSON()`: no channel, no raw body). */
+  toJSON(): PulseErrorJson {
+    return errorJson(this, {
+      delivery: this.delivery,
+      deliveryCount: this.deliveryCount,
+      deadLettered: this.deadLettered,
+      pulseMessage: messageJson(this.pulseMessage),
+    });
+  }
 }
 
 /** The client was closed; no new subscriptions. */
@@ -121,6 +158,10 @@ export class ClientClosedError extends Error {
   constructor() {
     super('PulseClient is closed');
   }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this);
+  }
 }
 
 /** Reconnection gave up after `reconnect.maxAttempts`, or the broker refused our credentials. */
@@ -128,6 +169,10 @@ export class ConnectionFailedError extends Error {
   override readonly name = 'ConnectionFailedError';
   constructor(message: string, options: { cause: unknown }) {
     super(message, options);
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this);
   }
 }
 
@@ -157,6 +202,10 @@ export class HandlerTimeoutError extends Error {
         `(routing key "${delivery.routingKey}", queue ${delivery.queue}); counted as a failure, its concurrency slot freed`,
     );
   }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { delivery: this.delivery, deliveryCount: this.deliveryCount, timeoutMs: this.timeoutMs, pulseMessage: messageJson(this.pulseMessage) });
+  }
 }
 
 /** A `retryDelayMs` function threw or returned something other than a number of milliseconds; the default delay was used. */
@@ -170,6 +219,10 @@ export class RetryDelayError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`retryDelayMs(${deliveryCount}) ${problem}; waiting the default ${fallbackMs} ms instead`, options);
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { deliveryCount: this.deliveryCount, fallbackMs: this.fallbackMs });
   }
 }
 
@@ -200,4 +253,14 @@ export class MessageReleasedError extends Error {
       options,
     );
   }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { delivery: this.delivery, reason: this.reason, lost: this.lost, pulseMessage: messageJson(this.pulseMessage) });
+  }
+}
+
+/** A received message's own JSON form (no channel, no raw body), or undefined for anything else. */
+function messageJson(message: unknown): unknown {
+  const candidate = message as { toJSON?: () => unknown } | null | undefined;
+  return typeof candidate?.toJSON === 'function' ? candidate.toJSON() : undefined;
 }

@@ -1,3 +1,4 @@
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import type { Binding, FieldsOf, PayloadOf, RoutingKeyFields } from '../bindings/types.js';
 import type { AmqpMessage } from './amqp-api.js';
 import type { DeliveryInfo } from './pulse-errors.js';
@@ -59,7 +60,15 @@ export interface PulseMessage<Payload = unknown, Fields extends RoutingKeyFields
    * the other branch from narrowing to `never`.)
    */
   is<B extends Binding>(binding: B): this is PulseMessage<PayloadOf<B>, FieldsOf<B>> & NarrowedTo<B>;
+  /** What to log (`JSON.stringify(message)`; `util.inspect` shows the same): no channel, no raw body. */
+  toJSON(): PulseMessageJson<Payload, Fields>;
 }
+
+/** A received message as JSON: the delivery and its decoded content (`deliveryCount` left out when unknown). */
+export type PulseMessageJson<Payload = unknown, Fields extends RoutingKeyFields = RoutingKeyFields> = Pick<
+  PulseMessage<Payload, Fields>,
+  'exchange' | 'routingKey' | 'fields' | 'routes' | 'payload' | 'redelivered' | 'deliveryCount' | 'queue' | 'settled'
+>;
 
 declare const narrowedTo: unique symbol;
 /** Type-level only: marks a message narrowed by `is()`; never present at run time. */
@@ -144,6 +153,18 @@ export class ReceivedMessage<Payload = unknown, Fields extends RoutingKeyFields 
 
   is<B extends Binding>(binding: B): this is PulseMessage<PayloadOf<B>, FieldsOf<B>> & NarrowedTo<B> {
     return binding.exchange === this.exchange;
+  }
+
+  toJSON(): PulseMessageJson<Payload, Fields> {
+    const { exchange, routingKey, fields, routes, payload, redelivered, deliveryCount, queue, settled } = this;
+    return { exchange, routingKey, fields, routes, payload, redelivered, deliveryCount, queue, settled };
+  }
+
+  /** `util.inspect` (console.log) shows the JSON form, not the channel and the raw delivery. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    const name = options.stylize('PulseMessage', 'special');
+    if (depth < 0) return `[${name}]`;
+    return `${name} ${show(this.toJSON(), { ...options, depth: options.depth === null ? null : depth - 1 })}`;
   }
 
   #settle(operation: 'ack' | 'nack', requeue: boolean): SettleResult {

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { AmqpAssertQueueOptions } from './amqp-api.js';
 import { PulseConfigError } from './client-options.js';
+import type { DecodeOptions } from './decode-options.js';
 
 /** What happens when a queue with `maxLength` is full. */
 export type QueueOverflow = 'drop-head' | 'reject-publish';
 
-/** The queue a listener reads from. */
-export interface QueueOptions {
+/** The queue a listener reads from, and how its messages are decoded (`validate`, `schemas`). */
+export interface QueueOptions extends DecodeOptions {
   /**
    * Durable queue `queue/<namespace>/<queueName>`: survives restarts of the bot
    * and of the broker, and is shared by every process using the same name.

@@ -49,6 +49,8 @@ export function runConsumer(
     completed: () => subscriber.complete(),
   });
   try {
+    // Schemas compile now, before consuming: decoding is synchronous.
+    setup.decoder.prepare();
     context.register(consumer);
   } catch (error) {
     subscriber.error(error);

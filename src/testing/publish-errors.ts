@@ -1,3 +1,7 @@
+import type { SchemaViolation } from '../schemas/schema-validator.js';
+
+export type { SchemaViolation };
+
 /**
  * Thrown when a message cannot be published as given: a payload that does not
  * match the exchange's schema, bad routes, a message too large. Always thrown
@@ -16,11 +20,6 @@ export class PublishError extends TypeError {
   }
 }
 
-/** One schema violation: where in the payload (a JSON pointer, `` for the root) and which rule. */
-export interface SchemaViolation {
-  readonly path: string;
-  readonly rule: string;
-}
 
 /** The payload does not match the exchange's message schema. */
 export class MessageValidationError extends PublishError {

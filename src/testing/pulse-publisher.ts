@@ -13,7 +13,7 @@ import type {
   PublishInput,
   PublishPayload,
 } from './publish-types.js';
-import { schemaMap } from './schema-source.js';
+import { schemaMap } from '../schemas/schema-source.js';
 import { exchangeName, PULSE_MESSAGE_BYTES, TASKCLUSTER_PUBLISH_OPTIONS, wireMessage, type LooseInput } from './wire-message.js';
 
 export interface PulsePublisherOptions {

@@ -7,14 +7,14 @@ export type SchemaSource = (path: string) => JsonSchemaDocument | undefined;
 
 /**
  * The package root: two levels above this module, both as TypeScript source
- * (`src/testing/`, run through tsx) and as built JavaScript (`dist/testing/`).
+ * (`src/schemas/`, run through tsx) and as built JavaScript (`dist/schemas/`).
  */
 const PACKAGE_ROOT = new URL('../../', import.meta.url);
 
 /**
  * The schemas shipped with this package (`<package>/schemas/<service>/v1/*.json`),
- * whose file paths are their ids. Read on demand, so only the schemas a test
- * publishes to are ever loaded.
+ * whose file paths are their ids. Read on demand, so only the schemas a
+ * publisher or a validating listener needs are ever loaded.
  */
 export function packageSchemas(): SchemaSource {
   return (path) => {
