@@ -5,6 +5,8 @@
 import type { CreateTaskRequest, Task, TaskStatus } from '../../generated/types/queue.js';
 
 const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+/** A taskId as the queue's routes and schemas accept it (a v4 slugid). */
+export const SLUGID_PATTERN = /^[A-Za-z0-9_-]{8}[Q-T][A-Za-z0-9_-][CGKOSWaeimquy26-][A-Za-z0-9_-]{10}[AQgw]$/;
 
 /** Thrown for a request the queue would refuse (400 with `code`); the message says why. */
 export class TaskInputError extends Error {
@@ -12,7 +14,7 @@ export class TaskInputError extends Error {
 
   constructor(
     message: string,
-    readonly code: 'InputError' | 'InputValidationError' = 'InputError',
+    readonly code: 'InputError' | 'InputValidationError' | 'InvalidRequestArguments' = 'InputError',
   ) {
     super(message);
   }
