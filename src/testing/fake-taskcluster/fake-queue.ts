@@ -19,9 +19,11 @@ import { MessageValidationError } from '../publish-errors.js';
 import { packageValidator, type MessageValidator } from '../message-validator.js';
 import type { Credentials } from '../../rest/options.js';
 import { errorAnswer, type ApiCall, type FakeAnswer } from './api-call.js';
+import { resolvedRunMessage } from '../messages/queue-messages.js';
+import { advanceRun } from '../messages/task-runs.js';
 import { FakeArtifactStore, type FakeArtifact } from './fake-artifacts.js';
 import type { VerifiedRequest } from './hawk-server.js';
-import { initialStatus, SLUGID_PATTERN, taskDefinition, TaskInputError } from './task-definition.js';
+import { fakeTaskRequest, initialStatus, SLUGID_PATTERN, taskDefinition, TaskInputError } from './task-definition.js';
 
 export interface FakeQueueOptions {
   /**
@@ -85,8 +87,6 @@ interface TaskRecord {
 }
 
 const CREATE_TASK_SCHEMA = '/schemas/queue/v1/create-task-request.json';
-const DEFAULT_TASK_QUEUE = 'fake-provisioner/fake-worker';
-const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_PAGE = 1000;
 
 export class FakeQueue {
@@ -107,21 +107,7 @@ export class FakeQueue {
    */
   addTask(taskId: string, definition: FakeTaskInput = {}): { task: Task; status: TaskStatus } {
     if (typeof taskId !== 'string' || taskId === '') throw new TypeError('FakeQueue.addTask: taskId must be a non-empty string');
-    const now = new Date();
-    const request: CreateTaskRequest = {
-      created: now.toJSON(),
-      deadline: new Date(now.getTime() + DAY_MS).toJSON(),
-      payload: {},
-      ...(definition.provisionerId === undefined && definition.workerType === undefined ? { taskQueueId: DEFAULT_TASK_QUEUE } : {}),
-      ...definition,
-      metadata: {
-        name: `task ${taskId}`,
-        description: 'a task of the fake Taskcluster',
-        owner: 'nobody@example.com',
-        source: 'https://example.com/fake-taskcluster',
-        ...definition.metadata,
-      },
-    };
+    const request = fakeTaskRequest(taskId, definition, new Date());
     const record = this.define(taskId, request, 'FakeQueue.addTask');
     return { task: structuredClone(record.task), status: structuredClone(record.status) };
   }
@@ -153,33 +139,9 @@ export class FakeQueue {
     if (!['completed', 'failed', 'exception'].includes(resolution)) {
       throw new TypeError(`FakeQueue.resolveTask: resolution must be completed, failed or exception, got ${String(resolution)}`);
     }
-    const workerGroup = options.workerGroup ?? 'fake-worker-group';
-    const workerId = options.workerId ?? 'fake-worker-1';
-    const now = new Date().toJSON();
-    const runs = record.status.runs;
-    let run = runs.at(-1);
-    if (run === undefined || run.resolved !== undefined) {
-      run = { runId: runs.length, state: 'pending', reasonCreated: runs.length === 0 ? 'scheduled' : 'rerun', scheduled: now };
-      runs.push(run);
-    }
-    Object.assign(run, {
-      state: resolution,
-      reasonResolved: options.reasonResolved ?? (resolution === 'exception' ? 'internal-error' : resolution),
-      started: run.started ?? now,
-      resolved: now,
-      takenUntil: now,
-      workerGroup,
-      workerId,
-    });
-    record.status.state = resolution;
-    const status = structuredClone(record.status);
-    const { provisionerId, workerType, schedulerId, taskGroupId } = status;
-    const payload: TaskCompletedMessage = { version: 1, status, runId: run.runId, workerGroup, workerId };
-    return {
-      fields: { taskId, runId: run.runId, workerGroup, workerId, provisionerId, workerType, schedulerId, taskGroupId },
-      payload: payload as ResolvedRunMessage<R>['payload'],
-      routes: [...record.task.routes],
-    };
+    advanceRun(record.status, resolution, options);
+    const message = resolvedRunMessage(structuredClone(record.status), record.task.tags, record.task.routes);
+    return { ...message, payload: message.payload as ResolvedRunMessage<R>['payload'] };
   }
 
   /**
