@@ -34,7 +34,12 @@ export {
 export {
   FakeQueue,
   startFakeTaskcluster,
+  type ApiAnswer,
   type ApiCall,
+  type ApiCallOf,
+  type ApiMethodName,
+  type ApiOutput,
+  type ApiOverride,
   type ArtifactErrorReason,
   type Authentication,
   type FakeAnswer,

@@ -17,6 +17,7 @@ export {
   type FakeReferenceArtifact,
 } from './fake-artifacts.js';
 export type { ApiCall, FakeAnswer, RecordedCall, ServiceFake } from './api-call.js';
+export type { ApiAnswer, ApiCallOf, ApiMethodName, ApiOutput, ApiOverride, ErrorStatus, SuccessStatus } from './api-answers.js';
 export type { Authentication, ClientTokens, Ext } from './hawk-authentication.js';
 export type { TemporaryCertificate } from './certificate.js';
 export { sendJson, startHawkServer, type Handler, type HawkServer, type Refusal, type VerifiedRequest } from './hawk-server.js';
