@@ -141,6 +141,7 @@ describe('fake queue through the REST client', () => {
     await rejectsWith(queue.createTask(newId(), createRequest({ provisionerId: 'other' })), 400, 'InputError', /does not match/);
     const early = createRequest({ expires: new Date(Date.now() + 1000).toJSON() });
     await rejectsWith(queue.createTask(newId(), early), 400, 'InputError', /expires cannot be before deadline/);
+    await rejectsWith(queue.createTask('not-a-slug', createRequest()), 400, 'InvalidRequestArguments', /taskId must be a slugid/);
   });
 
   it('a task with dependencies starts unscheduled, without runs', async () => {
@@ -203,7 +204,8 @@ describe('fake queue through the REST client', () => {
     remove();
     const calls = fake.calls.filter((c) => c.api === 'queue.task' && c.params.taskId === taskId);
     assert.deepEqual(calls.map((c) => c.status), [500, 200]);
-    assert.throws(() => fake.override('task', () => undefined), /expected "<service>\.<method>"/);
+    assert.throws(() => fake.override('task' as never, () => undefined), /api must be "<service>\.<method>"/);
+    assert.throws(() => fake.override('queue.tsk' as never, () => undefined), /api must be a method of the API references .*; there is no queue\.tsk/);
   });
 
   it('records each call with its method name, arguments and caller', async () => {
@@ -238,7 +240,7 @@ describe('fake queue through the REST client', () => {
 });
 
 describe('fake Taskcluster authentication, with raw requests', () => {
-  const taskId = 'rawTaskIdxxxxxxxxxxxxx';
+  const taskId = slugid();
   const url = () => `${fake.rootUrl}/api/queue/v1/task/${taskId}`;
   before(() => fake.queue.addTask(taskId));
 
@@ -371,6 +373,8 @@ describe('fake Taskcluster lifecycle', () => {
     fake.queue.addTask(taskId);
     assert.throws(() => fake.queue.addTask(taskId), /task .* exists already/);
     assert.throws(() => fake.queue.addTask(newId(), { deadline: 'soon' }), /\/deadline must match format/);
+    // The queue's routes take slugids only: a fake that stored another would answer what no deployment answers.
+    assert.throws(() => fake.queue.addTask('my-task'), /FakeQueue\.addTask: taskId must be a slugid \(.*\), got "my-task"/);
     assert.throws(() => fake.queue.resolveTask('missing', 'completed'), /no task missing; add it with addTask first/);
   });
 });

@@ -13,6 +13,15 @@ export type {
   ReferenceOf,
 } from './publish-types.js';
 export { MAX_ROUTES, PULSE_MESSAGE_BYTES } from './wire-message.js';
+// Messages as the queue publishes them, from a task or a few fields.
+export {
+  queueMessages,
+  type CreatedArtifact,
+  type QueueExchangeName,
+  type QueueMessage,
+  type TaskGroupSource,
+} from './messages/queue-messages.js';
+export type { RunDetails, TaskSource } from './messages/task-runs.js';
 // The embedded broker, for tests and demos: `memory://` URLs.
 export {
   connectMemoryBroker,
@@ -25,10 +34,19 @@ export {
 export {
   FakeQueue,
   startFakeTaskcluster,
+  type ApiAnswer,
   type ApiCall,
+  type ApiCallOf,
+  type ApiMethodName,
+  type ApiOutput,
+  type ApiOverride,
+  type ArtifactErrorReason,
   type Authentication,
   type FakeAnswer,
   type FakeArtifact,
+  type FakeContentArtifact,
+  type FakeErrorArtifact,
+  type FakeReferenceArtifact,
   type FakeTaskcluster,
   type FakeTaskclusterOptions,
   type FakeTaskInput,

@@ -4,6 +4,10 @@
  * way Taskcluster services do when there is no such method.
  */
 import type { ServerResponse } from 'node:http';
+import { referenceSchemaPath } from '../../references/schema-ids.js';
+import type { ApiEntry } from '../../references/types.js';
+import type { MessageValidator } from '../message-validator.js';
+import { MessageValidationError } from '../publish-errors.js';
 import { errorAnswer, type ApiCall, type FakeAnswer, type RecordedCall, type ServiceFake } from './api-call.js';
 import { matchApiRoute } from './api-routes.js';
 import { sendJson, type Handler, type VerifiedRequest } from './hawk-server.js';
@@ -18,6 +22,12 @@ export interface ApiDispatcherOptions {
   readonly calls?: RecordedCall[];
   /** Handles calls no fake answers (not recorded); default: 404 `NotFaked` naming the method. */
   readonly unanswered?: Handler;
+  /**
+   * Checks successful answers (fakes' and overrides') against the method's
+   * output schema; one that does not match becomes a 500 naming the path and
+   * rule, so a test never feeds a bot an answer no deployment would give.
+   */
+  readonly validator?: MessageValidator;
 }
 
 /** Answers `request` if it is an API call; false for paths that are not (no `/api/<service>/<version>/...` method matches). */
@@ -41,9 +51,9 @@ export function dispatchApiCall(options: ApiDispatcherOptions, request: Verified
     void options.unanswered(request, response);
     return true;
   }
-  const answer: FakeAnswer =
-    faked ??
-    errorAnswer(
+  const answer: FakeAnswer = faked
+    ? checkedAnswer(options.validator, call, route.entry, faked)
+    : errorAnswer(
       call,
       404,
       'NotFaked',
@@ -53,6 +63,18 @@ export function dispatchApiCall(options: ApiDispatcherOptions, request: Verified
   if (answer.body === undefined) response.writeHead(answer.status, answer.headers).end();
   else sendJson(response, answer.status, answer.body, answer.headers);
   return true;
+}
+
+/** `answer`, or a 500 saying why if it is a success whose body does not match the method's output schema. */
+function checkedAnswer(validator: MessageValidator | undefined, call: ApiCall, entry: ApiEntry, answer: FakeAnswer): FakeAnswer {
+  if (!validator || entry.output === undefined || answer.status >= 400 || answer.body === undefined) return answer;
+  try {
+    validator.validate(`fake Taskcluster: the ${answer.status} answer to ${call.api}`, referenceSchemaPath(call.service, entry.output), answer.body);
+    return answer;
+  } catch (error) {
+    if (!(error instanceof MessageValidationError)) throw error;
+    return errorAnswer(call, 500, 'InternalServerError', error.message);
+  }
 }
 
 /** The answer for a path no API method has: 404, as a Taskcluster service gives. */

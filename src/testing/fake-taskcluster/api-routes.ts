@@ -69,3 +69,8 @@ export function matchApiRoute(method: string, path: string): ApiRoute | undefine
   }
   return undefined;
 }
+
+/** True if `api` (`service.method`) is a method of the package's API references. */
+export function isApiMethod(api: string): boolean {
+  return compiledRoutes().some((route) => `${route.reference.serviceName}.${route.entry.name}` === api);
+}

@@ -1,9 +1,10 @@
 /**
  * The queue service of the fake deployment: tasks kept in memory, answered
- * as the real queue answers `task`, `status`, `listTaskGroup`, `createTask`,
- * `getArtifact` and `getLatestArtifact`. Tests set up tasks directly
+ * as the real queue answers `task`, `status`, `listTaskGroup`, `createTask`
+ * and the artifact methods (fake-artifacts.ts). Tests set up tasks directly
  * (`addTask`, `resolveTask`, `addArtifact`) and bots see them over HTTP.
  */
+import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type {
   CreateTaskRequest,
@@ -16,9 +17,13 @@ import type {
 } from '../../generated/types/queue.js';
 import { MessageValidationError } from '../publish-errors.js';
 import { packageValidator, type MessageValidator } from '../message-validator.js';
+import type { Credentials } from '../../rest/options.js';
 import { errorAnswer, type ApiCall, type FakeAnswer } from './api-call.js';
-import { sendJson, type VerifiedRequest } from './hawk-server.js';
-import { initialStatus, taskDefinition, TaskInputError } from './task-definition.js';
+import { resolvedRunMessage } from '../messages/queue-messages.js';
+import { advanceRun } from '../messages/task-runs.js';
+import { FakeArtifactStore, type FakeArtifact } from './fake-artifacts.js';
+import type { VerifiedRequest } from './hawk-server.js';
+import { fakeTaskRequest, initialStatus, SLUGID_PATTERN, taskDefinition, TaskInputError } from './task-definition.js';
 
 export interface FakeQueueOptions {
   /**
@@ -26,6 +31,12 @@ export interface FakeQueueOptions {
    * real queue does (400 InputValidationError / InputError). Default true.
    */
   readonly validate?: boolean;
+  /**
+   * The queue's own credentials: they sign the download credentials of
+   * `object` artifacts. Default: made up (`startFakeTaskcluster` gives its own,
+   * so its server accepts them).
+   */
+  readonly credentials?: Credentials;
 }
 
 /** A task for `addTask`: any createTask field; the rest is filled in. */
@@ -37,15 +48,6 @@ export interface ResolveOptions {
   readonly workerId?: string;
   /** Default: the resolution for completed/failed, `internal-error` for exception. */
   readonly reasonResolved?: TaskStatus['runs'][number]['reasonResolved'];
-}
-
-/** A stored artifact, served from the fake's storage URL. */
-export interface FakeArtifact {
-  readonly content: string | Buffer;
-  /** Default `text/plain; charset=utf-8`. */
-  readonly contentType?: string;
-  /** Default: the task's latest run. */
-  readonly runId?: number;
 }
 
 /** How a run can end. */
@@ -82,23 +84,20 @@ export interface ResolvedRunMessage<R extends Resolution = Resolution> {
 interface TaskRecord {
   task: Task;
   status: TaskStatus;
-  /** Keyed by `<runId>/<name>`. */
-  readonly artifacts: Map<string, FakeArtifact>;
 }
 
 const CREATE_TASK_SCHEMA = '/schemas/queue/v1/create-task-request.json';
-const DEFAULT_TASK_QUEUE = 'fake-provisioner/fake-worker';
-const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_PAGE = 1000;
-/** Where `getArtifact` redirects to (a real queue redirects to S3 or object storage). */
-export const ARTIFACT_STORAGE_PATH = '/fake-artifact-storage/';
 
 export class FakeQueue {
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly validator: MessageValidator | undefined;
+  private readonly artifacts: FakeArtifactStore;
 
   constructor(options: FakeQueueOptions = {}) {
     this.validator = options.validate === false ? undefined : packageValidator();
+    const issuer = options.credentials ?? { clientId: 'fake-queue', accessToken: randomBytes(24).toString('base64url') };
+    this.artifacts = new FakeArtifactStore((taskId) => this.tasks.get(taskId)?.status, issuer);
   }
 
   /**
@@ -108,21 +107,7 @@ export class FakeQueue {
    */
   addTask(taskId: string, definition: FakeTaskInput = {}): { task: Task; status: TaskStatus } {
     if (typeof taskId !== 'string' || taskId === '') throw new TypeError('FakeQueue.addTask: taskId must be a non-empty string');
-    const now = new Date();
-    const request: CreateTaskRequest = {
-      created: now.toJSON(),
-      deadline: new Date(now.getTime() + DAY_MS).toJSON(),
-      payload: {},
-      ...(definition.provisionerId === undefined && definition.workerType === undefined ? { taskQueueId: DEFAULT_TASK_QUEUE } : {}),
-      ...definition,
-      metadata: {
-        name: `task ${taskId}`,
-        description: 'a task of the fake Taskcluster',
-        owner: 'nobody@example.com',
-        source: 'https://example.com/fake-taskcluster',
-        ...definition.metadata,
-      },
-    };
+    const request = fakeTaskRequest(taskId, definition, new Date());
     const record = this.define(taskId, request, 'FakeQueue.addTask');
     return { task: structuredClone(record.task), status: structuredClone(record.status) };
   }
@@ -154,62 +139,29 @@ export class FakeQueue {
     if (!['completed', 'failed', 'exception'].includes(resolution)) {
       throw new TypeError(`FakeQueue.resolveTask: resolution must be completed, failed or exception, got ${String(resolution)}`);
     }
-    const workerGroup = options.workerGroup ?? 'fake-worker-group';
-    const workerId = options.workerId ?? 'fake-worker-1';
-    const now = new Date().toJSON();
-    const runs = record.status.runs;
-    let run = runs.at(-1);
-    if (run === undefined || run.resolved !== undefined) {
-      run = { runId: runs.length, state: 'pending', reasonCreated: runs.length === 0 ? 'scheduled' : 'rerun', scheduled: now };
-      runs.push(run);
-    }
-    Object.assign(run, {
-      state: resolution,
-      reasonResolved: options.reasonResolved ?? (resolution === 'exception' ? 'internal-error' : resolution),
-      started: run.started ?? now,
-      resolved: now,
-      takenUntil: now,
-      workerGroup,
-      workerId,
-    });
-    record.status.state = resolution;
-    const status = structuredClone(record.status);
-    const { provisionerId, workerType, schedulerId, taskGroupId } = status;
-    const payload: TaskCompletedMessage = { version: 1, status, runId: run.runId, workerGroup, workerId };
-    return {
-      fields: { taskId, runId: run.runId, workerGroup, workerId, provisionerId, workerType, schedulerId, taskGroupId },
-      payload: payload as ResolvedRunMessage<R>['payload'],
-      routes: [...record.task.routes],
-    };
+    advanceRun(record.status, resolution, options);
+    const message = resolvedRunMessage(structuredClone(record.status), record.task.tags, record.task.routes);
+    return { ...message, payload: message.payload as ResolvedRunMessage<R>['payload'] };
   }
 
-  /** Stores an artifact; `getArtifact`/`getLatestArtifact` redirect to where it is served. */
+  /**
+   * Stores an artifact of a run (default the latest): content the fake serves
+   * (`s3`, the default, or `object`), a `reference` to a URL, or an `error`.
+   * The queue's artifact methods answer from these.
+   */
   addArtifact(taskId: string, name: string, artifact: FakeArtifact): void {
-    const record = this.record(taskId, 'FakeQueue.addArtifact');
-    const runId = artifact.runId ?? record.status.runs.at(-1)?.runId;
-    if (runId === undefined) throw new TypeError(`FakeQueue.addArtifact: task ${taskId} has no run yet; resolve it or give runId`);
-    record.artifacts.set(`${runId}/${name}`, artifact);
+    this.artifacts.add(taskId, name, artifact);
   }
 
   /** Answers a queue API call; undefined for methods this fake does not implement. */
   readonly answer = (call: ApiCall): FakeAnswer | undefined => {
-    const handler = this.handlers[call.method];
+    const handler = this.handlers[call.method] ?? this.artifacts.handlers[call.method];
     return handler?.(call);
   };
 
   /** Serves artifact content at the storage URLs `getArtifact` redirects to; false for other paths. */
   serveStorage(request: VerifiedRequest, response: ServerResponse): boolean {
-    if (!request.path.startsWith(ARTIFACT_STORAGE_PATH) || request.method !== 'GET') return false;
-    const [taskId = '', runId = '', ...name] = request.path.slice(ARTIFACT_STORAGE_PATH.length).split('/');
-    const artifact = this.tasks.get(decodeURIComponent(taskId))?.artifacts.get(`${runId}/${decodeURIComponent(name.join('/'))}`);
-    if (!artifact) {
-      sendJson(response, 404, { code: 'ResourceNotFound', message: 'no such artifact in the fake storage' });
-    } else {
-      const content = Buffer.from(artifact.content);
-      response.writeHead(200, { 'content-type': artifact.contentType ?? 'text/plain; charset=utf-8', 'content-length': content.length });
-      response.end(content);
-    }
-    return true;
+    return this.artifacts.serveStorage(request, response);
   }
 
   private readonly handlers: Readonly<Record<string, (call: ApiCall) => FakeAnswer>> = {
@@ -218,9 +170,6 @@ export class FakeQueue {
     status: (call) => this.withTask(call, (record) => ({ status: 200, body: { status: record.status } })),
     createTask: (call) => this.createTask(call),
     listTaskGroup: (call) => this.listTaskGroup(call),
-    getArtifact: (call) => this.withTask(call, (record) => this.artifactAnswer(call, record, Number(call.params.runId))),
-    getLatestArtifact: (call) =>
-      this.withTask(call, (record) => this.artifactAnswer(call, record, record.status.runs.at(-1)?.runId ?? Number.NaN)),
   };
 
   private createTask(call: ApiCall): FakeAnswer {
@@ -265,15 +214,6 @@ export class FakeQueue {
     return { status: 200, body };
   }
 
-  private artifactAnswer(call: ApiCall, record: TaskRecord, runId: number): FakeAnswer {
-    const name = call.params.name!;
-    if (!record.artifacts.has(`${runId}/${name}`)) {
-      return errorAnswer(call, 404, 'ResourceNotFound', `Artifact not found: run ${runId} of task ${call.params.taskId} has no ${name}`);
-    }
-    const url = `${call.rootUrl}${ARTIFACT_STORAGE_PATH}${encodeURIComponent(call.params.taskId!)}/${runId}/${name.split('/').map(encodeURIComponent).join('/')}`;
-    return { status: 303, headers: { location: url }, body: { storageType: 's3', url } };
-  }
-
   private withTask(call: ApiCall, answer: (record: TaskRecord) => FakeAnswer): FakeAnswer {
     const taskId = call.params.taskId!;
     const record = this.tasks.get(taskId);
@@ -285,6 +225,9 @@ export class FakeQueue {
 
   /** The stored form of a createTask request; throws TaskInputError saying what the queue would refuse. */
   private definition(taskId: string, request: CreateTaskRequest, where: string): Task {
+    if (this.validator && !SLUGID_PATTERN.test(taskId)) {
+      throw new TaskInputError(`taskId must be a slugid (${SLUGID_PATTERN.source}), got "${taskId}"`, 'InvalidRequestArguments');
+    }
     try {
       this.validator?.validate(where, CREATE_TASK_SCHEMA, request);
     } catch (error) {
@@ -305,7 +248,7 @@ export class FakeQueue {
   }
 
   private store(taskId: string, task: Task): TaskRecord {
-    const record: TaskRecord = { task, status: initialStatus(taskId, task, new Date()), artifacts: new Map() };
+    const record: TaskRecord = { task, status: initialStatus(taskId, task, new Date()) };
     this.tasks.set(taskId, record);
     return record;
   }

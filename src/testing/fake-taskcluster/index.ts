@@ -2,7 +2,6 @@
 export { startFakeTaskcluster, type FakeTaskcluster, type FakeTaskclusterOptions } from './start-fake-taskcluster.js';
 export {
   FakeQueue,
-  type FakeArtifact,
   type FakeQueueOptions,
   type FakeTaskInput,
   type Resolution,
@@ -10,7 +9,15 @@ export {
   type ResolveOptions,
   type TaskRunFields,
 } from './fake-queue.js';
+export {
+  type ArtifactErrorReason,
+  type FakeArtifact,
+  type FakeContentArtifact,
+  type FakeErrorArtifact,
+  type FakeReferenceArtifact,
+} from './fake-artifacts.js';
 export type { ApiCall, FakeAnswer, RecordedCall, ServiceFake } from './api-call.js';
+export type { ApiAnswer, ApiCallOf, ApiMethodName, ApiOutput, ApiOverride, ErrorStatus, SuccessStatus } from './api-answers.js';
 export type { Authentication, ClientTokens, Ext } from './hawk-authentication.js';
 export type { TemporaryCertificate } from './certificate.js';
 export { sendJson, startHawkServer, type Handler, type HawkServer, type Refusal, type VerifiedRequest } from './hawk-server.js';

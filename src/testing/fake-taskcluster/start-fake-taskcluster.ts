@@ -4,8 +4,11 @@
  * the services do, serves the references and schemas, and fakes the queue.
  */
 import { randomBytes } from 'node:crypto';
+import { packageValidator } from '../message-validator.js';
+import type { ApiMethodName, ApiOverride } from './api-answers.js';
 import type { RecordedCall, ServiceFake } from './api-call.js';
 import { dispatchApiCall, unknownRoute } from './api-dispatcher.js';
+import { isApiMethod } from './api-routes.js';
 import type { ClientTokens } from './hawk-authentication.js';
 import { startHawkServer, type Refusal, type VerifiedRequest } from './hawk-server.js';
 import { FakeQueue } from './fake-queue.js';
@@ -14,7 +17,11 @@ import { serveReferenceFiles } from './reference-files.js';
 export interface FakeTaskclusterOptions {
   /** More permanent clients it accepts: clientId → accessToken. */
   readonly clients?: ClientTokens;
-  /** Check createTask requests against the schema, as the real queue does. Default true. */
+  /**
+   * Check createTask requests against the schema, as the real queue does, and
+   * every successful answer (overrides' too) against the method's output
+   * schema (a mismatch is answered 500, naming the path and rule). Default true.
+   */
   readonly validate?: boolean;
 }
 
@@ -34,9 +41,11 @@ export interface FakeTaskcluster {
   /**
    * Answers `service.method` calls with `answer` before the fakes do (for
    * methods not faked, or to make one fail); `answer` returning undefined
-   * leaves the call to the fake. Returns a function that removes it.
+   * leaves the call to the fake. A success status (200–399) takes the
+   * method's output type as body, an error status (400–599) any body.
+   * Returns a function that removes it.
    */
-  override(api: string, answer: ServiceFake): () => void;
+  override<A extends ApiMethodName>(api: A, answer: ApiOverride<A>): () => void;
   /** Stops the server; open connections are cut. */
   close(): Promise<void>;
 }
@@ -44,11 +53,12 @@ export interface FakeTaskcluster {
 /** Starts a fake deployment on a free port. */
 export async function startFakeTaskcluster(options: FakeTaskclusterOptions = {}): Promise<FakeTaskcluster> {
   const credentials = { clientId: 'fake-taskcluster/tester', accessToken: randomBytes(24).toString('base64url') };
-  const queue = new FakeQueue({ validate: options.validate ?? true });
+  const queue = new FakeQueue({ validate: options.validate ?? true, credentials });
   const overrides = new Map<string, ServiceFake>();
   const calls: RecordedCall[] = [];
   let rootUrl = '';
-  const api = { rootUrl: () => rootUrl, services: { queue: queue.answer }, overrides, calls };
+  const validator = options.validate === false ? undefined : packageValidator();
+  const api = { rootUrl: () => rootUrl, services: { queue: queue.answer }, overrides, calls, validator };
 
   const server = await startHawkServer({ ...options.clients, [credentials.clientId]: credentials.accessToken }, (request, response) => {
     if (dispatchApiCall(api, request, response)) return;
@@ -66,7 +76,9 @@ export async function startFakeTaskcluster(options: FakeTaskclusterOptions = {})
     calls,
     queue,
     override(name, answer) {
-      if (!/^[\w-]+\.\w+$/.test(name)) throw new TypeError(`override: expected "<service>.<method>", e.g. "queue.task"; got "${name}"`);
+      if (typeof name !== 'string' || !/^[\w-]+\.\w+$/.test(name)) throw new TypeError(`override: api must be "<service>.<method>", e.g. "queue.task"; got "${String(name)}"`);
+      if (!isApiMethod(name)) throw new TypeError(`override: api must be a method of the API references shipped with this package; there is no ${name}`);
+      if (typeof answer !== 'function') throw new TypeError('override: answer must be a function (call) => {status, body?, headers?} | undefined');
       overrides.set(name, answer);
       return () => {
         if (overrides.get(name) === answer) overrides.delete(name);

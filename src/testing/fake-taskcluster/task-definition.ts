@@ -5,6 +5,10 @@
 import type { CreateTaskRequest, Task, TaskStatus } from '../../generated/types/queue.js';
 
 const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_TASK_QUEUE = 'fake-provisioner/fake-worker';
+/** A taskId as the queue's routes and schemas accept it (a v4 slugid). */
+export const SLUGID_PATTERN = /^[A-Za-z0-9_-]{8}[Q-T][A-Za-z0-9_-][CGKOSWaeimquy26-][A-Za-z0-9_-]{10}[AQgw]$/;
 
 /** Thrown for a request the queue would refuse (400 with `code`); the message says why. */
 export class TaskInputError extends Error {
@@ -12,10 +16,32 @@ export class TaskInputError extends Error {
 
   constructor(
     message: string,
-    readonly code: 'InputError' | 'InputValidationError' = 'InputError',
+    readonly code: 'InputError' | 'InputValidationError' | 'InvalidRequestArguments' = 'InputError',
   ) {
     super(message);
   }
+}
+
+/**
+ * A createTask request from any of its fields, the rest made up: created
+ * `now`, deadline a day later, task queue `fake-provisioner/fake-worker`,
+ * metadata naming the task.
+ */
+export function fakeTaskRequest(taskId: string, definition: Partial<CreateTaskRequest>, now: Date): CreateTaskRequest {
+  return {
+    created: now.toJSON(),
+    deadline: new Date(now.getTime() + DAY_MS).toJSON(),
+    payload: {},
+    ...(definition.provisionerId === undefined && definition.workerType === undefined ? { taskQueueId: DEFAULT_TASK_QUEUE } : {}),
+    ...definition,
+    metadata: {
+      name: `task ${taskId}`,
+      description: 'a task of the fake Taskcluster',
+      owner: 'nobody@example.com',
+      source: 'https://example.com/fake-taskcluster',
+      ...definition.metadata,
+    },
+  };
 }
 
 /** The definition `queue.task(taskId)` answers with: the request plus the queue's defaults. */

@@ -1,0 +1,222 @@
+/**
+ * The fake queue's artifacts: what a test stores with `addArtifact`, answered
+ * the way the queue's artifact methods answer (services/queue/src/artifacts.js):
+ * lists and info (`listArtifacts`, `artifactInfo`, …), content answers by
+ * storage type (`artifact`, `latestArtifact`) and redirects (`getArtifact`,
+ * `getLatestArtifact`), with content served from the fake's own storage URL.
+ */
+import type { ServerResponse } from 'node:http';
+import type { ArtifactContentResponse, ArtifactResponse, ListArtifactsResponse, PostArtifactRequest, TaskStatus } from '../../generated/types/queue.js';
+import type { Credentials } from '../../rest/options.js';
+import { createTemporaryCredentials } from '../../rest/temporary-credentials.js';
+import { errorAnswer, type ApiCall, type FakeAnswer } from './api-call.js';
+import { sendJson, type VerifiedRequest } from './hawk-server.js';
+import { isAnswer, pageOf } from './pagination.js';
+
+/** Why a worker could not upload an artifact (an `error` artifact). */
+export type ArtifactErrorReason = Extract<PostArtifactRequest, { storageType: 'error' }>['reason'];
+
+interface FakeArtifactBase {
+  /** Default: the task's latest run. */
+  readonly runId?: number;
+  /** Default `text/plain; charset=utf-8` for content, `application/binary` otherwise (the queue's default). */
+  readonly contentType?: string;
+  /** Default: when the task expires. */
+  readonly expires?: Date | string;
+}
+
+/** Content kept by the fake and served from its storage URL: `s3` (the default) or `object`. */
+export interface FakeContentArtifact extends FakeArtifactBase {
+  readonly storageType?: 's3' | 'object';
+  readonly content: string | Uint8Array;
+}
+
+/** A `reference` artifact: the queue redirects to `url`. */
+export interface FakeReferenceArtifact extends FakeArtifactBase {
+  readonly storageType: 'reference';
+  readonly url: string;
+}
+
+/** An `error` artifact: a worker reported why the file is missing. */
+export interface FakeErrorArtifact extends FakeArtifactBase {
+  readonly storageType: 'error';
+  readonly reason: ArtifactErrorReason;
+  readonly message: string;
+}
+
+/** An artifact for `FakeQueue.addArtifact`. */
+export type FakeArtifact = FakeContentArtifact | FakeReferenceArtifact | FakeErrorArtifact;
+
+interface StoredArtifact {
+  readonly runId: number;
+  /** What listArtifacts and artifactInfo answer. */
+  readonly info: ArtifactResponse;
+  readonly content?: Buffer;
+  readonly url?: string;
+  readonly error?: { readonly reason: string; readonly message: string };
+}
+
+/** Where `getArtifact` redirects to (a real queue redirects to S3 or object storage). */
+export const ARTIFACT_STORAGE_PATH = '/fake-artifact-storage/';
+const ERROR_REASONS: readonly ArtifactErrorReason[] = ['file-missing-on-worker', 'invalid-resource-on-worker', 'too-large-file-on-worker', 'file-not-readable-on-worker'];
+const HOUR_MS = 60 * 60 * 1000;
+
+export class FakeArtifactStore {
+  /** By taskId, then `<runId>/<name>`. */
+  private readonly byTask = new Map<string, Map<string, StoredArtifact>>();
+
+  /**
+   * @param statusOf the task's current status, or undefined for an unknown task
+   * @param issuer signs the download credentials of `object` artifacts, as the queue signs them with its own
+   */
+  constructor(
+    private readonly statusOf: (taskId: string) => TaskStatus | undefined,
+    private readonly issuer: Credentials,
+  ) {}
+
+  /** Stores an artifact of `taskId` (which must exist); throws a TypeError naming the field and rule. */
+  add(taskId: string, name: string, artifact: FakeArtifact): void {
+    const where = 'FakeQueue.addArtifact';
+    const status = this.statusOf(taskId);
+    if (!status) throw new TypeError(`${where}: no task ${taskId}; add it with addTask first`);
+    if (typeof name !== 'string' || name === '' || name.length > 1024) throw new TypeError(`${where}: name must be a string of 1 to 1024 characters`);
+    if (typeof artifact !== 'object' || artifact === null) throw new TypeError(`${where}: artifact must be {content} or {storageType, ...}`);
+    const runId = artifact.runId ?? status.runs.at(-1)?.runId;
+    if (runId === undefined) throw new TypeError(`${where}: task ${taskId} has no run yet; resolve it or give runId`);
+    if (!Number.isInteger(runId) || runId < 0 || runId >= status.runs.length) {
+      throw new TypeError(`${where}: runId must be one of the task's runs (0 to ${status.runs.length - 1}), got ${String(runId)}`);
+    }
+    const expires = new Date(artifact.expires ?? status.expires);
+    if (Number.isNaN(expires.getTime())) throw new TypeError(`${where}: expires must be a Date or an ISO 8601 date-time`);
+    const stored = storedArtifact(where, name, runId, expires.toJSON(), artifact);
+    let artifacts = this.byTask.get(taskId);
+    if (!artifacts) this.byTask.set(taskId, (artifacts = new Map()));
+    artifacts.set(`${runId}/${name}`, stored);
+  }
+
+  /** The queue's artifact methods, by name. */
+  readonly handlers: Readonly<Record<string, (call: ApiCall) => FakeAnswer>> = {
+    listArtifacts: (call) => this.withRun(call, false, (runId) => this.list(call, runId)),
+    listLatestArtifacts: (call) => this.withRun(call, true, (runId) => this.list(call, runId)),
+    artifactInfo: (call) => this.withArtifact(call, runIdParam(call), (artifact) => ({ status: 200, body: artifact.info })),
+    latestArtifactInfo: (call) => this.withRun(call, true, (runId) => this.withArtifact(call, runId, (artifact) => ({ status: 200, body: artifact.info }))),
+    artifact: (call) => this.withDownload(call, runIdParam(call), (artifact) => this.content(call, artifact)),
+    latestArtifact: (call) => this.withRun(call, true, (runId) => this.withDownload(call, runId, (artifact) => this.content(call, artifact))),
+    getArtifact: (call) => this.withDownload(call, runIdParam(call), (artifact) => redirect(call, artifact)),
+    getLatestArtifact: (call) => this.withRun(call, true, (runId) => this.withDownload(call, runId, (artifact) => redirect(call, artifact))),
+  };
+
+  /** Serves content at the storage URLs the answers point to; false for other paths. */
+  serveStorage(request: VerifiedRequest, response: ServerResponse): boolean {
+    if (!request.path.startsWith(ARTIFACT_STORAGE_PATH) || request.method !== 'GET') return false;
+    const [taskId = '', runId = '', ...name] = request.path.slice(ARTIFACT_STORAGE_PATH.length).split('/');
+    const artifact = this.byTask.get(decodeURIComponent(taskId))?.get(`${runId}/${decodeURIComponent(name.join('/'))}`);
+    if (!artifact?.content) {
+      sendJson(response, 404, { code: 'ResourceNotFound', message: 'no such artifact in the fake storage' });
+    } else {
+      response.writeHead(200, { 'content-type': artifact.info.contentType, 'content-length': artifact.content.length });
+      response.end(artifact.content);
+    }
+    return true;
+  }
+
+  private list(call: ApiCall, runId: number): FakeAnswer {
+    const artifacts = [...(this.byTask.get(call.params.taskId!)?.values() ?? [])].filter((artifact) => artifact.runId === runId);
+    const page = pageOf(call, artifacts, (artifact) => artifact.info.name);
+    if (isAnswer(page)) return page;
+    const body: ListArtifactsResponse = { artifacts: page.rows.map((artifact) => artifact.info) };
+    if (page.continuationToken !== undefined) body.continuationToken = page.continuationToken;
+    return { status: 200, body };
+  }
+
+  /** The `artifact`/`latestArtifact` answer: what to download, by storage type. */
+  private content(call: ApiCall, artifact: StoredArtifact): FakeAnswer {
+    const { storageType, name } = artifact.info;
+    let body: ArtifactContentResponse;
+    if (storageType === 'object') {
+      const objectName = `t/${call.params.taskId}/${artifact.runId}/${name}`;
+      const credentials = createTemporaryCredentials({
+        clientId: `artifact-download/${call.params.taskId}/${artifact.runId}/${name}`,
+        expiry: new Date(Date.now() + HOUR_MS),
+        scopes: [`object:download:${objectName}`],
+        credentials: this.issuer,
+      });
+      body = { storageType, name: objectName, credentials };
+    } else if (artifact.error) {
+      body = { storageType: 'error', ...artifact.error };
+    } else {
+      body = { storageType: storageType === 'reference' ? 'reference' : 's3', url: downloadUrl(call, artifact) };
+    }
+    return { status: 200, body };
+  }
+
+  /** Runs `answer` with the run the call names, or the latest run; 404 as the queue answers for an unknown task or run. */
+  private withRun(call: ApiCall, latest: boolean, answer: (runId: number) => FakeAnswer): FakeAnswer {
+    const status = this.statusOf(call.params.taskId!);
+    if (!status) return errorAnswer(call, 404, 'ResourceNotFound', 'Task not found');
+    if (status.runs.length === 0) return errorAnswer(call, 404, 'ResourceNotFound', "Task doesn't have any runs");
+    const runId = latest ? status.runs.length - 1 : runIdParam(call);
+    if (!(runId >= 0 && runId < status.runs.length)) {
+      return errorAnswer(call, 404, 'ResourceNotFound', `Task with taskId: \`${call.params.taskId}\` has no run with runId: ${call.params.runId}`);
+    }
+    return answer(runId);
+  }
+
+  private withArtifact(call: ApiCall, runId: number, answer: (artifact: StoredArtifact) => FakeAnswer): FakeAnswer {
+    const artifact = this.byTask.get(call.params.taskId!)?.get(`${runId}/${call.params.name}`);
+    if (!artifact) return errorAnswer(call, 404, 'ResourceNotFound', `Artifact not found: run ${runId} of task ${call.params.taskId} has no ${call.params.name}`);
+    return answer(artifact);
+  }
+
+  /** As withArtifact, and an expired artifact is 410, as for downloads from the queue. */
+  private withDownload(call: ApiCall, runId: number, answer: (artifact: StoredArtifact) => FakeAnswer): FakeAnswer {
+    return this.withArtifact(call, runId, (artifact) =>
+      Date.parse(artifact.info.expires) < Date.now() ? errorAnswer(call, 410, 'ResourceExpired', 'Artifact expired') : answer(artifact),
+    );
+  }
+}
+
+function storedArtifact(where: string, name: string, runId: number, expires: string, artifact: FakeArtifact): StoredArtifact {
+  const storageType = artifact.storageType ?? 's3';
+  const contentType = artifact.contentType ?? ('content' in artifact ? 'text/plain; charset=utf-8' : 'application/binary');
+  if (typeof contentType !== 'string' || contentType.length > 255) throw new TypeError(`${where}: contentType must be a string of at most 255 characters`);
+  const info = { storageType, name, expires, contentType };
+  switch (artifact.storageType) {
+    case undefined:
+    case 's3':
+    case 'object': {
+      if (typeof artifact.content !== 'string' && !(artifact.content instanceof Uint8Array)) {
+        throw new TypeError(`${where}: content must be a string or a Buffer (for ${storageType} artifacts)`);
+      }
+      const content = Buffer.from(artifact.content);
+      return { runId, info: { ...info, contentLength: content.length }, content };
+    }
+    case 'reference':
+      if (typeof artifact.url !== 'string' || !URL.canParse(artifact.url)) throw new TypeError(`${where}: url must be an absolute URL (for reference artifacts)`);
+      return { runId, info, url: artifact.url };
+    case 'error':
+      if (!ERROR_REASONS.includes(artifact.reason)) throw new TypeError(`${where}: reason must be one of ${ERROR_REASONS.join(', ')} (for error artifacts)`);
+      if (typeof artifact.message !== 'string') throw new TypeError(`${where}: message must be a string (for error artifacts)`);
+      return { runId, info, error: { reason: artifact.reason, message: artifact.message } };
+    default:
+      throw new TypeError(`${where}: storageType must be s3, object, reference or error, got ${String((artifact as { storageType: unknown }).storageType)}`);
+  }
+}
+
+/** `getArtifact`: 303 to the content (424 with the worker's reason for an error artifact), as the queue redirects. */
+function redirect(call: ApiCall, artifact: StoredArtifact): FakeAnswer {
+  const headers = { 'x-taskcluster-artifact-storage-type': artifact.info.storageType };
+  if (artifact.error) return { status: 424, body: { ...artifact.error }, headers };
+  const url = downloadUrl(call, artifact);
+  return { status: 303, headers: { ...headers, location: url }, body: { storageType: artifact.info.storageType, url } };
+}
+
+function downloadUrl(call: ApiCall, artifact: StoredArtifact): string {
+  if (artifact.url !== undefined) return artifact.url;
+  const path = [call.params.taskId!, String(artifact.runId), ...artifact.info.name.split('/')].map(encodeURIComponent).join('/');
+  return `${call.rootUrl}${ARTIFACT_STORAGE_PATH}${path}`;
+}
+
+function runIdParam(call: ApiCall): number {
+  return /^[0-9]+$/.test(call.params.runId ?? '') ? Number(call.params.runId) : Number.NaN;
+}
