@@ -123,11 +123,20 @@ export class ClientClosedError extends Error {
   }
 }
 
-/** Reconnection gave up after `reconnect.maxAttempts`, or the broker refused our credentials. */
+/**
+ * Why connecting gave up: the broker refused the credentials (403
+ * ACCESS_REFUSED) or the virtual host (it does not exist, or the user has no
+ * permissions on it), or `reconnect.maxAttempts` attempts failed.
+ */
+export type ConnectionFailure = 'credentials-refused' | 'vhost-refused' | 'attempts-exhausted';
+
+/** Connecting gave up: see `reason`. The message names the broker (password redacted) and the likely cause. */
 export class ConnectionFailedError extends Error {
   override readonly name = 'ConnectionFailedError';
-  constructor(message: string, options: { cause: unknown }) {
+  readonly reason: ConnectionFailure;
+  constructor(message: string, options: { cause: unknown; reason?: ConnectionFailure }) {
     super(message, options);
+    this.reason = options.reason ?? 'attempts-exhausted';
   }
 }
 
@@ -135,4 +144,15 @@ export class ConnectionFailedError extends Error {
 export function amqpCode(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'number' ? code : undefined;
+}
+
+/** Invalid options, found before any network I/O; the message names the field and the rule, never a password. */
+export class PulseConfigError extends TypeError {
+  override readonly name = 'PulseConfigError';
+  constructor(
+    readonly field: string,
+    rule: string,
+  ) {
+    super(`${field}: ${rule}`);
+  }
 }

@@ -2,7 +2,7 @@ import { PublishError } from '../../testing/publish-errors.js';
 import { PulsePublisher } from '../../testing/pulse-publisher.js';
 import { findExchange } from '../catalog.js';
 import type { Command } from '../command.js';
-import { pulseFlags, pulseFlagsHelp, pulseUrlFrom } from '../pulse-connection.js';
+import { pulseFlags, pulseFlagsHelp, pulseAddressFrom } from '../pulse-connection.js';
 import { readPayload } from '../rest-connection.js';
 import { parseWithFieldFlags } from '../routing-key-flags.js';
 import { UsageError } from '../usage-error.js';
@@ -50,7 +50,7 @@ Example:
     if (values.payload === undefined) throw new UsageError('--payload is required: JSON text, @file.json, or - for standard input');
     const payload = await readPayload(values.payload);
     const exchangePrefix = values['exchange-prefix'];
-    const publisher = new PulsePublisher({ url: pulseUrlFrom(values, env), validate: values['no-validate'] !== true });
+    const publisher = new PulsePublisher({ url: pulseAddressFrom(values, env), validate: values['no-validate'] !== true });
     try {
       const published = await publisher.publish(reference, entry.name, {
         fields,
