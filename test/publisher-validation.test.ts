@@ -147,7 +147,7 @@ describe('PulsePublisher: bad input is refused before any I/O', () => {
   });
 
   test('options are checked when the publisher is made', () => {
-    assert.throws(() => new PulsePublisher({ url: 'localhost:5672' }), /url must be a broker URL such as amqp:\/\//);
+    assert.throws(() => new PulsePublisher({ url: 'localhost:5672' }), { name: 'PulseConfigError', message: /^url: must be a URL like amqps:\/\// });
     assert.throws(() => new PulsePublisher({ url: NOWHERE, maxMessageBytes: 0 }), /maxMessageBytes must be a positive number/);
   });
 });

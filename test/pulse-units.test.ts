@@ -43,8 +43,10 @@ describe('backoff', () => {
 describe('client options', () => {
   test('username/password/hostname make an amqps URL on 5671, namespace = username, with a heartbeat', () => {
     const resolved = resolveClientOptions({ username: 'my-bot', password: 'p/w@rd', hostname: 'pulse.example.com', vhost: 'tc' });
-    assert.deepEqual(resolved.urls, ['amqps://my-bot:p%2Fw%40rd@pulse.example.com:5671/tc?heartbeat=20']);
-    assert.deepEqual(resolved.redactedUrls, ['amqps://my-bot:***@pulse.example.com:5671/tc?heartbeat=20']);
+    const [address] = resolved.addresses;
+    assert.equal(address!.connectorUrl(), 'amqps://my-bot:p%2Fw%40rd@pulse.example.com:5671/tc?heartbeat=20');
+    assert.equal(address!.display, 'amqps://my-bot:***@pulse.example.com:5671/tc?heartbeat=20');
+    assert.deepEqual(address!.amqplibOptions(), { protocol: 'amqps', hostname: 'pulse.example.com', port: 5671, username: 'my-bot', password: 'p/w@rd', vhost: 'tc', heartbeat: 20 });
     assert.equal(resolved.namespace, 'my-bot');
     assert.match(resolved.connectionName, /^taskcluster-pulse\/my-bot\//);
   });
@@ -52,7 +54,7 @@ describe('client options', () => {
   test('a URL gives the namespace from its username; amqp URLs keep their port; heartbeat only added once', () => {
     const resolved = resolveClientOptions({ url: 'amqp://some%2Duser:pw@localhost:5672?heartbeat=5', heartbeatSeconds: 30 });
     assert.equal(resolved.namespace, 'some-user');
-    assert.deepEqual(resolved.urls, ['amqp://some%2Duser:pw@localhost:5672?heartbeat=5']);
+    assert.deepEqual(resolved.addresses.map((a) => a.display), ['amqp://some-user:***@localhost:5672?heartbeat=5']);
     assert.equal(resolveClientOptions({ url: 'amqp://localhost' }).namespace, 'guest');
     assert.equal(resolveClientOptions({ url: 'amqp://localhost', namespace: 'other' }).namespace, 'other');
   });

@@ -1,3 +1,4 @@
+import type { BrokerAddress } from '../pulse/broker-address.js';
 import { optionsFromEnv, resolveClientOptions } from '../pulse/client-options.js';
 import { PulseClient } from '../pulse/pulse-client.js';
 
@@ -18,8 +19,12 @@ export function pulseClientFrom(values: Record<string, unknown>, env: NodeJS.Pro
   return new PulseClient(typeof url === 'string' ? { url } : optionsFromEnv(env));
 }
 
-/** The broker URL from `--pulse-url`, else the environment, resolved as `PulseClient.fromEnv()` does. */
-export function pulseUrlFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv): string {
+/**
+ * The broker from `--pulse-url`, else the environment, resolved as
+ * `PulseClient.fromEnv()` does: checked before any I/O, password kept out of
+ * every message.
+ */
+export function pulseAddressFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv): BrokerAddress {
   const url = values['pulse-url'];
-  return typeof url === 'string' ? url : resolveClientOptions(optionsFromEnv(env)).urls[0]!;
+  return resolveClientOptions(typeof url === 'string' ? { url } : optionsFromEnv(env)).addresses[0]!;
 }

@@ -2,12 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { hostname as machineName } from 'node:os';
 import type { BackoffOptions, ResolvedBackoff } from './backoff.js';
 import { resolveBackoff } from './backoff.js';
-import { errorJson, type PulseErrorJson } from './error-json.js';
-import { redactUrl } from './redact-url.js';
+import { BrokerAddress } from './broker-address.js';
+import { checkScheme } from './connectors.js';
+import type { PulseLogger } from './logger.js';
+import { PulseConfigError } from './pulse-errors.js';
+
+// It lived here first; importers of this module keep finding it.
+export { PulseConfigError };
 
 /** Where and how to connect. Give `url`/`urls`, or `username` + `password` + `hostname`. */
 export interface PulseClientOptions {
-  /** A broker URL, e.g. `amqps://user:secret@pulse.mozilla.org:5671` or `memory://test`. */
+  /**
+   * A broker URL, e.g. `amqps://user:secret@pulse.mozilla.org:5671` or
+   * `memory://test`. The password may hold reserved characters unencoded:
+   * the userinfo ends at the last `@`.
+   */
   readonly url?: string;
   /** Several broker URLs, tried in turn on (re)connection: failover across nodes of a cluster. */
   readonly urls?: readonly string[];
@@ -27,7 +36,7 @@ export interface PulseClientOptions {
   readonly namespace?: string;
   /** Heartbeat interval in seconds; a dead connection is noticed within about twice this. Default 20. */
   readonly heartbeatSeconds?: number;
-  /** Reconnection backoff (exponential with jitter). */
+  /** Reconnection backoff (exponential with jitter); `reconnect.maxAttempts` caps consecutive failed attempts. */
   readonly reconnect?: BackoffOptions;
   /** Shown by the broker (`rabbitmqctl list_connections name client_properties`). Default `taskcluster-pulse/<namespace>/<host>/<pid>/<random>`. */
   readonly connectionName?: string;
@@ -37,13 +46,16 @@ export interface PulseClientOptions {
   readonly connectTimeoutMs?: number;
   /** Close the connection whenever no subscription is live (reopened on demand). Default false. */
   readonly releaseWhenIdle?: boolean;
+  /**
+   * Receives every event the client reports (pino's shape: `logger.warn(fields, message)`).
+   * Default: reported errors as JSON lines on stderr, only while nobody listens for `'error'`.
+   */
+  readonly logger?: PulseLogger;
 }
 
 export interface ResolvedClientOptions {
-  /** Connection URLs with credentials and heartbeat; never log these. */
-  readonly urls: readonly string[];
-  /** The same, redacted, in the same order. */
-  readonly redactedUrls: readonly string[];
+  /** The brokers, with the heartbeat set; their `display` is safe to log. */
+  readonly addresses: readonly BrokerAddress[];
   readonly namespace: string;
   readonly heartbeatSeconds: number;
   readonly reconnect: ResolvedBackoff;
@@ -51,18 +63,7 @@ export interface ResolvedClientOptions {
   readonly closeTimeoutMs: number;
   readonly connectTimeoutMs: number;
   readonly releaseWhenIdle: boolean;
-}
-
-/** Invalid client options; the message names the field and the rule. */
-export class PulseConfigError extends TypeError {
-  override readonly name = 'PulseConfigError';
-  constructor(readonly field: string, rule: string) {
-    super(`${field}: ${rule}`);
-  }
-
-  toJSON(): PulseErrorJson {
-    return errorJson(this, { field: this.field });
-  }
+  readonly logger: PulseLogger | undefined;
 }
 
 const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]+$/;
@@ -70,16 +71,22 @@ const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]+$/;
 export function resolveClientOptions(options: PulseClientOptions): ResolvedClientOptions {
   const given = [options.url !== undefined && 'url', options.urls !== undefined && 'urls', options.hostname !== undefined && 'hostname'].filter(Boolean);
   if (given.length > 1) throw new PulseConfigError(given.join('/'), 'give only one of url, urls, or username/password/hostname');
-  let urls: string[];
+  let addresses: BrokerAddress[];
   let namespace = options.namespace;
   if (options.url !== undefined || options.urls !== undefined) {
-    urls = options.url !== undefined ? [options.url] : [...options.urls!];
+    if (options.urls !== undefined && !Array.isArray(options.urls)) throw new PulseConfigError('urls', 'must be an array of broker URLs');
+    const urls = options.url !== undefined ? [options.url] : [...options.urls!];
     if (urls.length === 0) throw new PulseConfigError('urls', 'must hold at least one URL');
-    urls.forEach((url, i) => checkUrl(options.url !== undefined ? 'url' : `urls[${i}]`, url));
+    addresses = urls.map((url, i) => {
+      const field = options.url !== undefined ? 'url' : `urls[${i}]`;
+      const address = BrokerAddress.parse(url, field);
+      checkScheme(address, field);
+      return address;
+    });
     for (const field of ['username', 'password', 'vhost', 'protocol', 'port'] as const) {
       if (options[field] !== undefined) throw new PulseConfigError(field, 'cannot be combined with url/urls; put it in the URL');
     }
-    namespace ??= usernameOf(urls[0]!);
+    namespace ??= addresses[0]!.username || 'guest';
   } else {
     if (!options.hostname) throw new PulseConfigError('hostname', 'is required (or give url)');
     if (!options.username) throw new PulseConfigError('username', 'is required with hostname');
@@ -89,8 +96,8 @@ export function resolveClientOptions(options: PulseClientOptions): ResolvedClien
     const port = options.port ?? (protocol === 'amqps' ? 5671 : 5672);
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PulseConfigError('port', `must be an integer 1-65535, got ${String(port)}`);
     const vhost = options.vhost ?? '/';
-    const path = vhost === '/' ? '' : `/${encodeURIComponent(vhost)}`;
-    urls = [`${protocol}://${encodeURIComponent(options.username)}:${encodeURIComponent(options.password)}@${options.hostname}:${port}${path}`];
+    if (typeof vhost !== 'string' || vhost === '') throw new PulseConfigError('vhost', 'must be a non-empty string ("/" is the default vhost)');
+    addresses = [BrokerAddress.fromParts({ protocol, hostname: options.hostname, port, username: options.username, password: options.password, vhost })];
     namespace ??= options.username;
   }
   if (!namespace || !NAMESPACE_PATTERN.test(namespace)) {
@@ -111,10 +118,8 @@ export function resolveClientOptions(options: PulseClientOptions): ResolvedClien
   }
   const connectionName =
     options.connectionName ?? `taskcluster-pulse/${namespace}/${machineName()}/${process.pid}/${randomBytes(4).toString('hex')}`;
-  const withHeartbeat = urls.map((url) => (/[?&]heartbeat=/.test(url) ? url : `${url}${url.includes('?') ? '&' : '?'}heartbeat=${heartbeatSeconds}`));
   return {
-    urls: withHeartbeat,
-    redactedUrls: withHeartbeat.map(redactUrl),
+    addresses: addresses.map((address) => address.withDefault('heartbeat', heartbeatSeconds)),
     namespace,
     heartbeatSeconds,
     reconnect,
@@ -122,6 +127,7 @@ export function resolveClientOptions(options: PulseClientOptions): ResolvedClien
     closeTimeoutMs,
     connectTimeoutMs,
     releaseWhenIdle: options.releaseWhenIdle ?? false,
+    logger: checkLogger(options.logger),
   };
 }
 
@@ -155,27 +161,15 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
   };
 }
 
-function checkUrl(field: string, url: string): void {
-  if (typeof url !== 'string' || !/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(url)) {
-    // The value is not quoted: a malformed URL may still hold a password.
-    throw new PulseConfigError(field, `must be a URL like amqps://user:password@host:5671/vhost (got ${typeof url === 'string' ? `a string of ${url.length} characters without "<scheme>://"` : typeof url})`);
-  }
-}
-
-/** The URL's username (percent-decoded), or amqplib's default `guest` when it has none. */
-function usernameOf(url: string): string {
-  const authority = url.slice(url.indexOf('://') + 3).split(/[/?#]/, 1)[0]!;
-  const at = authority.lastIndexOf('@');
-  if (at === -1) return 'guest';
-  const user = authority.slice(0, at).split(':', 1)[0]!;
-  try {
-    return decodeURIComponent(user) || 'guest';
-  } catch {
-    return user;
-  }
-}
-
 function nonNegative(field: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) throw new PulseConfigError(field, `must be a finite number >= 0, got ${String(value)}`);
   return value;
+}
+
+function checkLogger(logger: PulseLogger | undefined): PulseLogger | undefined {
+  if (logger === undefined) return undefined;
+  for (const level of ['debug', 'info', 'warn', 'error'] as const) {
+    if (typeof logger?.[level] !== 'function') throw new PulseConfigError(`logger.${level}`, 'must be a function (fields, message) => void, as in pino or console-like loggers');
+  }
+  return logger;
 }

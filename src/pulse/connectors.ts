@@ -1,5 +1,7 @@
 import type { AmqpConnection, AmqpConnector, AmqpSocketOptions } from './amqp-api.js';
 import { errorJson, type PulseErrorJson } from './error-json.js';
+import { BrokerAddress, type AmqplibConnectOptions } from './broker-address.js';
+import { PulseConfigError } from './pulse-errors.js';
 
 /**
  * Connection factories by URL scheme. `PulseClient` opens every connection
@@ -8,15 +10,19 @@ import { errorJson, type PulseErrorJson } from './error-json.js';
  */
 const connectors = new Map<string, AmqpConnector>();
 
-const amqplibConnector: AmqpConnector = async (url, socketOptions) => {
+async function connectAmqplib(options: AmqplibConnectOptions, socketOptions: AmqpSocketOptions): Promise<AmqpConnection> {
   // Loaded on the first connection, not on import: the package's importers
   // that never connect (REST-only bots, the memory broker) do not pay for it.
   const amqplib = await import('amqplib');
   // amqplib's ChannelModel is the reference implementation of AmqpConnection;
   // this assignment is where the compiler checks that it still is.
-  const connection: AmqpConnection = await amqplib.connect(url, { ...socketOptions });
+  const connection: AmqpConnection = await amqplib.connect({ ...options }, { ...socketOptions });
   return connection;
-};
+}
+
+// Given a URL, amqplib would parse it with WHATWG URL rules, which misread
+// unencoded reserved characters in passwords: it always gets an object.
+const amqplibConnector: AmqpConnector = (url, socketOptions) => connectAmqplib(BrokerAddress.parse(url).amqplibOptions(), socketOptions);
 connectors.set('amqp:', amqplibConnector);
 connectors.set('amqps:', amqplibConnector);
 
@@ -82,8 +88,18 @@ export async function connectorFor(url: string): Promise<AmqpConnector> {
   throw new UnsupportedSchemeError(`unsupported broker URL scheme "${scheme || '(none)'}"; expected one of ${supported}`);
 }
 
-/** Opens a connection to `url` with the connector for its scheme. */
-export async function openConnection(url: string, socketOptions: AmqpSocketOptions): Promise<AmqpConnection> {
-  const connector = await connectorFor(url);
-  return connector(url, socketOptions);
+/** Refuses, before any I/O, an address whose scheme no connector handles (`http://`, a typo). */
+export function checkScheme(address: BrokerAddress, field: string): void {
+  const scheme = `${address.scheme}:`;
+  if (connectors.has(scheme) || scheme === 'memory:') return;
+  const supported = [...new Set([...connectors.keys(), 'memory:'])].map((s) => `${s}//`).join(', ');
+  throw new PulseConfigError(field, `unsupported scheme "${address.scheme}://"; use one of ${supported} (or register a connector for it)`);
+}
+
+/** Opens a connection to `target` with the connector for its scheme. */
+export async function openConnection(target: string | BrokerAddress, socketOptions: AmqpSocketOptions): Promise<AmqpConnection> {
+  const address = typeof target === 'string' ? BrokerAddress.parse(target) : target;
+  const connector = await connectorFor(`${address.scheme}:`);
+  if (connector === amqplibConnector) return connectAmqplib(address.amqplibOptions(), socketOptions);
+  return connector(address.connectorUrl(), socketOptions);
 }

@@ -1,6 +1,9 @@
 // Public surface of src/pulse; re-exported by src/index.ts.
 export { PulseClient, type PulseClientEvents, type QueueStatus } from './pulse-client.js';
-export { LOCAL_BROKER_URL, optionsFromEnv, PulseConfigError, type PulseClientOptions } from './client-options.js';
+export { LOCAL_BROKER_URL, optionsFromEnv, type PulseClientOptions } from './client-options.js';
+export { BrokerAddress } from './broker-address.js';
+export { redactUrl, type ConnectionParameter } from './broker-url.js';
+export { jsonLineLogger, type LogLevel, type PulseLogger } from './logger.js';
 export type { BackoffOptions } from './backoff.js';
 export { listen, consume, defaultPulseClient, setDefaultPulseClient } from './default-client.js';
 export type { ListenOptions } from './listen-stream.js';
@@ -27,14 +30,15 @@ export {
   HandlerTimeoutError,
   MalformedMessageError,
   MessageReleasedError,
+  PulseConfigError,
   QueueSetupError,
   RetryDelayError,
   StaleDeliveryError,
   UnboundMessageError,
+  type ConnectionFailure,
   type DeliveryInfo,
   type ReleaseReason,
 } from './pulse-errors.js';
-export { redactUrl } from './redact-url.js';
 // Transport seam: the embedded broker and custom transports plug in here.
 export { registerConnector, UnsupportedSchemeError } from './connectors.js';
 export type * from './amqp-api.js';

@@ -2,19 +2,22 @@ import { EventEmitter } from 'eventemitter3';
 import type { Observable } from 'rxjs';
 import type { AmqpChannel, AmqpConnection } from './amqp-api.js';
 import { backoffDelay } from './backoff.js';
+import type { BrokerAddress } from './broker-address.js';
 import { optionsFromEnv, resolveClientOptions, type PulseClientOptions, type ResolvedClientOptions } from './client-options.js';
+import { ClientLog } from './client-log.js';
+import { classifyConnectFailure } from './connect-failure.js';
 import { openConnection } from './connectors.js';
 import { consumeStream, type ConsumeHandler, type ConsumeOptions, type ConsumeOutcome } from './consume-stream.js';
 import { listenStream, type ListenOptions } from './listen-stream.js';
+import { emitIsolated } from './isolated-emit.js';
 import { ClientClosedError, ConnectionFailedError } from './pulse-errors.js';
 import type { BindingIn, Bindings, MessageOf } from './pulse-message.js';
 import type { ConnectionHandle, ConsumerHost, QueueConsumer } from './queue-consumer.js';
-import { redactSecret } from './redact-url.js';
 import { sleep, withTimeout } from './sleep.js';
 
 /** Lifecycle events of a `PulseClient`. */
 export interface PulseClientEvents {
-  /** A connection is open (first or after a reconnection). */
+  /** A connection is open (first or after a reconnection). `url` has its password redacted, as in every event. */
   connected: (info: { readonly url: string; readonly connectionName: string }) => void;
   /** The connection dropped; live subscriptions will resume on the next one. */
   disconnected: (info: { readonly url: string; readonly error: Error | undefined }) => void;
@@ -47,7 +50,7 @@ export interface QueueStatus {
  */
 export class PulseClient extends EventEmitter<PulseClientEvents> {
   readonly #options: ResolvedClientOptions;
-  readonly #passwords: string[];
+  readonly #log: ClientLog;
   #current: LiveConnection | undefined;
   #connecting: Promise<LiveConnection> | undefined;
   #connectionCount = 0;
@@ -61,7 +64,7 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
   constructor(options: PulseClientOptions) {
     super();
     this.#options = resolveClientOptions(options);
-    this.#passwords = [options.password, ...this.#options.urls.map(passwordOf)].filter((p): p is string => !!p);
+    this.#log = new ClientLog(this.#options.logger, () => this.listenerCount('error') > 0, (text) => this.#redact(text));
     this.#host = {
       backoff: this.#options.reconnect,
       connectionName: this.#options.connectionName,
@@ -97,7 +100,12 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
 
   /** Broker URLs with passwords redacted. */
   get urls(): readonly string[] {
-    return this.#options.redactedUrls;
+    return this.#options.addresses.map((address) => address.display);
+  }
+
+  /** What `JSON.stringify` shows: the redacted URLs and the state, never a password (nor the listener table). */
+  toJSON(): { readonly urls: readonly string[]; readonly namespace: string; readonly connectionName: string; readonly connected: boolean; readonly closed: boolean } {
+    return { urls: this.urls, namespace: this.namespace, connectionName: this.connectionName, connected: this.connected, closed: this.closed };
   }
 
   get connected(): boolean {
@@ -194,17 +202,32 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
     }
   }
 
+  /**
+   * Emits to each listener in turn, like EventEmitter, but a listener that
+   * throws cannot break the client or stop the others: its exception is
+   * logged, not re-emitted (an `error` listener that throws would loop).
+   * Every event also goes to the logger.
+   */
+  override emit<T extends EventEmitter.EventNames<PulseClientEvents>>(event: T, ...args: EventEmitter.EventArgs<PulseClientEvents, T>): boolean {
+    this.#log.event(event, args);
+    return emitIsolated(this as EventEmitter, event, args, (fault) => this.#log.listenerFailed(event, fault));
+  }
+
   #report(error: Error): void {
     this.emit('error', this.#redactError(error));
   }
 
   #redactError<E extends Error>(error: E): E {
-    for (const password of this.#passwords) {
-      if (error.message.includes(password) || error.message.includes(encodeURIComponent(password))) {
-        error.message = redactSecret(error.message, password);
-      }
-    }
+    const redacted = this.#redact(error.message);
+    if (redacted !== error.message) error.message = redacted;
+    // The stack starts with the message as it was at construction.
+    if (error.stack) error.stack = this.#redact(error.stack);
     return error;
+  }
+
+  /** `text` without any form of any of the brokers' passwords. */
+  #redact(text: string): string {
+    return this.#options.addresses.reduce((redacted, address) => address.redact(redacted), text);
   }
 
   /** The live connection, opening one (with backoff across the URLs) if needed. */
@@ -218,13 +241,13 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
   }
 
   async #connect(): Promise<LiveConnection> {
-    const { urls, redactedUrls, reconnect } = this.#options;
+    const { addresses, reconnect } = this.#options;
     for (let attempt = 1; ; attempt++) {
       if (this.#closed) throw new ClientClosedError();
-      const index = this.#urlIndex % urls.length;
+      const address = addresses[this.#urlIndex % addresses.length]!;
       try {
         const connection = await withDeadline(
-          openConnection(urls[index]!, {
+          openConnection(address, {
             noDelay: true,
             timeout: this.#options.connectTimeoutMs,
             clientProperties: { connection_name: this.#options.connectionName },
@@ -235,25 +258,33 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
           await connection.close().catch(() => undefined);
           throw new ClientClosedError();
         }
-        return this.#adopt(connection, redactedUrls[index]!);
+        return this.#adopt(connection, address);
       } catch (caught) {
         if (caught instanceof ClientClosedError) throw caught;
-        const error = this.#redactError(caught instanceof Error ? caught : new Error(String(caught)));
-        if (isAccessRefused(error)) {
-          throw new ConnectionFailedError(`broker ${redactedUrls[index]} refused the credentials: ${error.message}`, { cause: error });
-        }
+        const cause = this.#redactError(caught instanceof Error ? caught : new Error(String(caught)));
+        const failure = classifyConnectFailure(cause, address);
+        if (failure.permanent) throw this.#gaveUp(`broker ${address.display}: ${failure.description}`, cause, failure.permanent);
         if (attempt >= reconnect.maxAttempts) {
-          throw new ConnectionFailedError(`could not connect to ${redactedUrls.join(', ')} after ${attempt} attempts: ${error.message}`, { cause: error });
+          const tried = addresses.map((a) => a.display).join(', ');
+          throw this.#gaveUp(`could not connect to ${tried} after ${attempt} attempts (reconnect.maxAttempts): ${failure.description}`, cause, 'attempts-exhausted');
         }
         this.#urlIndex++;
         const delayMs = backoffDelay(reconnect, attempt);
+        const error = failure.description === cause.message ? cause : new Error(failure.description, { cause });
         this.emit('reconnecting', { attempt, delayMs, error });
         await sleep(delayMs, this.#abort.signal);
       }
     }
   }
 
-  #adopt(connection: AmqpConnection, url: string): LiveConnection {
+  #gaveUp(message: string, cause: Error, reason: ConnectionFailedError['reason']): ConnectionFailedError {
+    const error = new ConnectionFailedError(message, { cause, reason });
+    this.#log.connectionFailed(error);
+    return error;
+  }
+
+  #adopt(connection: AmqpConnection, address: BrokerAddress): LiveConnection {
+    const url = address.display;
     let markClosed!: (error: Error | undefined) => void;
     const live: LiveConnection = {
       connection,
@@ -299,25 +330,6 @@ interface LiveConnection extends ConnectionHandle {
   readonly url: string;
   lost: boolean;
   released?: boolean;
-}
-
-function passwordOf(url: string): string | undefined {
-  const authority = url.slice(url.indexOf('://') + 3).split(/[/?#]/, 1)[0]!;
-  const at = authority.lastIndexOf('@');
-  if (at === -1) return undefined;
-  const userinfo = authority.slice(0, at);
-  const colon = userinfo.indexOf(':');
-  if (colon === -1) return undefined;
-  const raw = userinfo.slice(colon + 1);
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
-function isAccessRefused(error: Error): boolean {
-  return /ACCESS[-_]REFUSED|\b403\b/.test(error.message);
 }
 
 /** amqplib's own timeout covers the socket only; this bounds the whole handshake too. */

@@ -164,11 +164,20 @@ export class ClientClosedError extends Error {
   }
 }
 
-/** Reconnection gave up after `reconnect.maxAttempts`, or the broker refused our credentials. */
+/**
+ * Why connecting gave up: the broker refused the credentials (403
+ * ACCESS_REFUSED) or the virtual host (it does not exist, or the user has no
+ * permissions on it), or `reconnect.maxAttempts` attempts failed.
+ */
+export type ConnectionFailure = 'credentials-refused' | 'vhost-refused' | 'attempts-exhausted';
+
+/** Connecting gave up: see `reason`. The message names the broker (password redacted) and the likely cause. */
 export class ConnectionFailedError extends Error {
   override readonly name = 'ConnectionFailedError';
-  constructor(message: string, options: { cause: unknown }) {
+  readonly reason: ConnectionFailure;
+  constructor(message: string, options: { cause: unknown; reason?: ConnectionFailure }) {
     super(message, options);
+    this.reason = options.reason ?? 'attempts-exhausted';
   }
 
   toJSON(): PulseErrorJson {
@@ -263,4 +272,19 @@ export class MessageReleasedError extends Error {
 function messageJson(message: unknown): unknown {
   const candidate = message as { toJSON?: () => unknown } | null | undefined;
   return typeof candidate?.toJSON === 'function' ? candidate.toJSON() : undefined;
+}
+
+/** Invalid options, found before any network I/O; the message names the field and the rule, never a password. */
+export class PulseConfigError extends TypeError {
+  override readonly name = 'PulseConfigError';
+  constructor(
+    readonly field: string,
+    rule: string,
+  ) {
+    super(`${field}: ${rule}`);
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { field: this.field });
+  }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AmqpConfirmChannel, AmqpConnection } from '../pulse/amqp-api.js';
-import { openConnection } from '../pulse/connectors.js';
-import { redactSecret, redactUrl } from '../pulse/redact-url.js';
+import { BrokerAddress } from '../pulse/broker-address.js';
+import { checkScheme, openConnection } from '../pulse/connectors.js';
 import type { ExchangeReference, JsonSchemaDocument } from '../references/types.js';
 import { MessageValidator, packageValidator } from './message-validator.js';
 import type {
@@ -17,8 +17,13 @@ import { schemaMap } from '../schemas/schema-source.js';
 import { exchangeName, PULSE_MESSAGE_BYTES, TASKCLUSTER_PUBLISH_OPTIONS, wireMessage, type LooseInput } from './wire-message.js';
 
 export interface PulsePublisherOptions {
-  /** The broker: `amqp://guest:guest@localhost:5672` (e.g. docker-compose), `memory://` for the embedded broker. */
-  readonly url: string;
+  /**
+   * The broker: `amqp://guest:guest@localhost:5672` (e.g. docker-compose),
+   * `memory://` for the embedded broker. The password may hold reserved
+   * characters unencoded (the userinfo ends at the last `@`); it shows as
+   * `***` in every message.
+   */
+  readonly url: string | BrokerAddress;
   /** Check payloads against the exchange's message schema. Default true. */
   readonly validate?: boolean;
   /**
@@ -59,7 +64,8 @@ interface Session {
  * before any network I/O.
  */
 export class PulsePublisher {
-  private readonly url: string;
+  /** Private (#) so that util.inspect and JSON.stringify never reach the password. */
+  readonly #address: BrokerAddress;
   private readonly validator: MessageValidator | undefined;
   private readonly maxMessageBytes: number;
   private readonly connectionName: string;
@@ -68,12 +74,11 @@ export class PulsePublisher {
   private closed = false;
 
   constructor(options: PulsePublisherOptions) {
-    if (typeof options?.url !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\//i.test(options.url)) {
-      throw new TypeError('PulsePublisher: url must be a broker URL such as amqp://guest:guest@localhost:5672 or memory://');
-    }
+    const url = options?.url;
+    this.#address = url instanceof BrokerAddress ? url : BrokerAddress.parse(url, 'url');
+    checkScheme(this.#address, 'url');
     const maxMessageBytes = options.maxMessageBytes ?? PULSE_MESSAGE_BYTES;
     if (!(maxMessageBytes > 0)) throw new TypeError('PulsePublisher: maxMessageBytes must be a positive number (or Infinity)');
-    this.url = options.url;
     this.maxMessageBytes = maxMessageBytes;
     this.validator = options.validate === false ? undefined : options.schemas ? new MessageValidator(schemaMap(options.schemas)) : packageValidator();
     this.connectionName = options.connectionName ?? `taskcluster-pulse-publisher-${randomBytes(4).toString('hex')}`;
@@ -192,10 +197,10 @@ export class PulsePublisher {
   private async open(end: () => void): Promise<Session> {
     let connection: AmqpConnection;
     try {
-      connection = await openConnection(this.url, { noDelay: true, clientProperties: { connection_name: this.connectionName } });
+      connection = await openConnection(this.#address, { noDelay: true, clientProperties: { connection_name: this.connectionName } });
     } catch (error) {
       end();
-      throw new Error(`PulsePublisher: cannot connect to ${redactUrl(this.url)}: ${redactSecret(describe(error), passwordOf(this.url))}`);
+      throw new Error(`PulsePublisher: cannot connect to ${this.#address.display}: ${this.#address.redact(describe(error))}`);
     }
     // 'close' follows every 'error'.
     connection.on('error', () => undefined);
@@ -223,12 +228,4 @@ function referenceOf(source: ExchangeSource): ExchangeReference {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -8,7 +8,7 @@ import type { Command } from '../command.js';
 import { exchangePrefixFlag, exchangePrefixFrom } from '../exchange-prefix.js';
 import { fieldPayloadMismatches, putFieldsIntoPayload } from '../payload-fields.js';
 import { payloadTemplate } from '../payload-template.js';
-import { pulseFlags, pulseFlagsHelp, pulseUrlFrom } from '../pulse-connection.js';
+import { pulseFlags, pulseFlagsHelp, pulseAddressFrom } from '../pulse-connection.js';
 import { readPayload } from '../rest-connection.js';
 import { fieldsFor, missingRequiredFields, parseWithFieldFlags } from '../routing-key-flags.js';
 import { UsageError } from '../usage-error.js';
@@ -87,7 +87,7 @@ Example:
     const mismatches = validate ? fieldPayloadMismatches(fields, payload) : [];
     if (mismatches.length > 0) throw new UsageError(`the routing key would disagree with the payload: ${mismatches.join('; ')}`);
 
-    const publisher = new PulsePublisher({ url: pulseUrlFrom(values, env), validate, ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }) });
+    const publisher = new PulsePublisher({ url: pulseAddressFrom(values, env), validate, ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }) });
     try {
       const published = await publisher.publish(reference, entry.name, {
         fields,
