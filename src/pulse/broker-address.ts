@@ -47,7 +47,7 @@ export class BrokerAddress {
     this.#password = parts.password;
     this.#path = parts.path;
     this.#query = parts.query;
-    this.#secretForms = secretForms(parts.password, parts.rawPassword);
+    this.#secretForms = secretForms(parts.password, parts.rawPassword, parts.username);
     this.display = this.#format('***');
   }
 
@@ -223,8 +223,9 @@ interface AddressParts {
   readonly query: URLSearchParams;
 }
 
-function secretForms(password: string | undefined, raw: string | undefined): string[] {
-  if (!password) return [];
+function secretForms(password: string | undefined, raw: string | undefined, username: string | undefined): string[] {
+  // A password equal to the username (guest:guest) is no secret, and masking it would garble every queue/<username>/… name in messages.
+  if (!password || password === username) return [];
   const forms = new Set([password, encodeURIComponent(password), encodeURI(password), raw ?? password]);
   forms.delete('');
   return [...forms].sort((a, b) => b.length - a.length);
