@@ -11,6 +11,8 @@ interface AmqplibInternals {
   readonly connection?: {
     readonly stream?: unknown;
     readonly heartbeat?: unknown;
+    /** amqplib's heartbeat timer: emits `beat` (send one) and `timeout` (declare the connection dead). */
+    readonly heartbeater?: { removeAllListeners?: (event: string) => unknown } | null;
   };
 }
 
@@ -29,6 +31,14 @@ export function socketOf(connection: AmqpConnection): BrokerSocket | undefined {
 export function negotiatedHeartbeat(connection: AmqpConnection): number | undefined {
   const heartbeat = (connection as AmqplibInternals).connection?.heartbeat;
   return typeof heartbeat === 'number' ? heartbeat : undefined;
+}
+
+/**
+ * Stops amqplib from declaring the connection dead on its own (it still sends
+ * heartbeats), for a watchdog that does so more precisely: one rule, one error.
+ */
+export function disableAmqplibHeartbeatTimeout(connection: AmqpConnection): void {
+  (connection as AmqplibInternals).connection?.heartbeater?.removeAllListeners?.('timeout');
 }
 
 /**

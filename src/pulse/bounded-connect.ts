@@ -1,5 +1,6 @@
 import type { AmqpConnection, AmqpSocketOptions } from './amqp-api.js';
 import { openConnection } from './connectors.js';
+import { watchHeartbeat } from './heartbeat-watchdog.js';
 
 /** A connection attempt (socket and AMQP handshake) that did not finish within its time. */
 export class ConnectTimeoutError extends Error {
@@ -12,8 +13,8 @@ export class ConnectTimeoutError extends Error {
 
 /**
  * Opens a connection within `timeoutMs`, the whole handshake included
- * (amqplib's own timeout covers a silent socket only). When the time is up
- * or `signal` aborts, the attempt ends at
+ * (amqplib's own timeout covers a silent socket only), with the heartbeat
+ * watchdog on. When the time is up or `signal` aborts, the attempt ends at
  * once: its socket is destroyed, and a connection that opens all the same is
  * closed. Rejects with `ConnectTimeoutError`, or with the signal's reason.
  */
@@ -44,6 +45,7 @@ export function connectWithin(
       (connection) => {
         if (attempt.signal.aborted) return;
         finish();
+        watchHeartbeat(connection);
         resolve(connection);
       },
       (error: unknown) => {

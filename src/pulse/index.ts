@@ -19,6 +19,8 @@ export {
   UnboundMessageError,
   type DeliveryInfo,
 } from './pulse-errors.js';
+export { HeartbeatTimeoutError } from './heartbeat-watchdog.js';
+export { ConnectTimeoutError } from './bounded-connect.js';
 export { redactUrl } from './redact-url.js';
 // Transport seam: the embedded broker and custom transports plug in here.
 export { registerConnector, UnsupportedSchemeError } from './connectors.js';

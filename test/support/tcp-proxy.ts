@@ -26,6 +26,8 @@ export interface TcpProxy {
 interface Link {
   readonly client: net.Socket;
   upstream: net.Socket | undefined;
+  /** The broker closed its side while paused: the client learns of it on resume. */
+  upstreamGone?: boolean;
 }
 
 /**
@@ -46,8 +48,10 @@ export async function startTcpProxy(mode: 'forward' | 'black-hole' = 'forward'):
   const connectUpstream = (link: Link) => {
     const upstream = net.connect(targetPort, target.hostname);
     link.upstream = upstream;
-    upstream.on('error', () => destroy(link));
-    upstream.on('close', () => destroy(link));
+    // A paused link hides the broker's close too (say, when it gave up on missing heartbeats).
+    const upstreamClosed = () => (paused ? (link.upstreamGone = true) : destroy(link));
+    upstream.on('error', upstreamClosed);
+    upstream.on('close', upstreamClosed);
     upstream.on('data', (chunk) => link.client.write(chunk));
     link.client.on('data', (chunk) => upstream.write(chunk));
     link.client.resume();
@@ -88,7 +92,11 @@ export async function startTcpProxy(mode: 'forward' | 'black-hole' = 'forward'):
     resume() {
       paused = false;
       if (mode === 'black-hole') return;
-      for (const link of links) {
+      for (const link of [...links]) {
+        if (link.upstreamGone) {
+          destroy(link);
+          continue;
+        }
         if (!link.upstream) connectUpstream(link);
         link.client.resume();
         link.upstream!.resume();
