@@ -16,6 +16,8 @@ export interface AmqpSocketOptions {
   readonly keepAlive?: boolean;
   /** Sent to the broker; `connection_name` shows up in `rabbitmqctl list_connections`. */
   readonly clientProperties?: Readonly<Record<string, unknown>>;
+  /** Aborting it destroys the socket of an attempt still in progress (amqplib hands it to `net.connect`). */
+  readonly signal?: AbortSignal;
 }
 
 /** Delivery metadata of a received message. */

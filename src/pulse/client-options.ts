@@ -34,7 +34,11 @@ export interface PulseClientOptions {
    * allows your own username here, which is the default.
    */
   readonly namespace?: string;
-  /** Heartbeat interval in seconds; a dead connection is noticed within about twice this. Default 20. */
+  /**
+   * Heartbeat interval in seconds. A link on which the broker stays silent is
+   * declared dead 2 to 2.2 intervals after its last byte (`disconnected` with
+   * a `HeartbeatTimeoutError`), then reconnected. 0 disables. Default 20.
+   */
   readonly heartbeatSeconds?: number;
   /** Reconnection backoff (exponential with jitter); `reconnect.maxAttempts` caps consecutive failed attempts. */
   readonly reconnect?: BackoffOptions;

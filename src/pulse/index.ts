@@ -39,6 +39,8 @@ export {
   type DeliveryInfo,
   type ReleaseReason,
 } from './pulse-errors.js';
+export { HeartbeatTimeoutError } from './heartbeat-watchdog.js';
+export { ConnectTimeoutError } from './bounded-connect.js';
 // Transport seam: the embedded broker and custom transports plug in here.
 export { registerConnector, UnsupportedSchemeError } from './connectors.js';
 export type * from './amqp-api.js';

@@ -4,16 +4,18 @@ import type { AmqpChannel, AmqpConnection } from './amqp-api.js';
 import { backoffDelay } from './backoff.js';
 import type { BrokerAddress } from './broker-address.js';
 import { optionsFromEnv, resolveClientOptions, type PulseClientOptions, type ResolvedClientOptions } from './client-options.js';
+import { abandonConnection } from './amqplib-socket.js';
+import { connectWithin } from './bounded-connect.js';
 import { ClientLog } from './client-log.js';
 import { classifyConnectFailure } from './connect-failure.js';
-import { openConnection } from './connectors.js';
 import { consumeStream, type ConsumeHandler, type ConsumeOptions, type ConsumeOutcome } from './consume-stream.js';
 import { listenStream, type ListenOptions } from './listen-stream.js';
 import { emitIsolated } from './isolated-emit.js';
 import { ClientClosedError, ConnectionFailedError } from './pulse-errors.js';
 import type { BindingIn, Bindings, MessageOf } from './pulse-message.js';
 import type { ConnectionHandle, ConsumerHost, QueueConsumer } from './queue-consumer.js';
-import { sleep, withTimeout } from './sleep.js';
+import { Deadline } from './deadline.js';
+import { sleep } from './sleep.js';
 
 /** Lifecycle events of a `PulseClient`. */
 export interface PulseClientEvents {
@@ -155,8 +157,10 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
   }
 
   /**
-   * Stops taking messages, waits for in-flight handlers and unsettled messages
-   * (at most `closeTimeoutMs`), completes every stream and closes the connection.
+   * Stops taking messages, waits for in-flight handlers and unsettled messages,
+   * completes every stream and closes the connection, all within
+   * `closeTimeoutMs`: a connection attempt in progress is abandoned, and a
+   * connection that does not answer in time is dropped.
    */
   close(): Promise<void> {
     this.#closing ??= this.#close();
@@ -164,10 +168,12 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
   }
 
   async #close(): Promise<void> {
+    // One deadline for every step, so that slow steps cannot add up.
+    const deadline = Deadline.after(this.#options.closeTimeoutMs);
     this.#closed = true;
-    await Promise.all([...this.#consumers].map((consumer) => consumer.stop({ complete: true })));
-    this.#abort.abort();
-    await this.#release('close');
+    this.#abort.abort(new ClientClosedError());
+    await Promise.all([...this.#consumers].map((consumer) => consumer.stop({ complete: true, deadline })));
+    await this.#release('close', deadline);
   }
 
   #context() {
@@ -246,13 +252,10 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
       if (this.#closed) throw new ClientClosedError();
       const address = addresses[this.#urlIndex % addresses.length]!;
       try {
-        const connection = await withDeadline(
-          openConnection(address, {
-            noDelay: true,
-            timeout: this.#options.connectTimeoutMs,
-            clientProperties: { connection_name: this.#options.connectionName },
-          }),
-          this.#options.connectTimeoutMs,
+        const connection = await connectWithin(
+          address,
+          { noDelay: true, timeout: this.#options.connectTimeoutMs, clientProperties: { connection_name: this.#options.connectionName } },
+          { timeoutMs: this.#options.connectTimeoutMs, signal: this.#abort.signal },
         );
         if (this.#closed) {
           await connection.close().catch(() => undefined);
@@ -312,17 +315,24 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
     return live;
   }
 
-  /** Closes the current connection on purpose: the client closed, or (idle) nothing uses it. */
-  async #release(reason: 'close' | 'idle'): Promise<void> {
+  /**
+   * Closes the current connection on purpose: the client closed, or (idle)
+   * nothing uses it. A connection that does not confirm the close by the
+   * deadline (a dead link) is dropped.
+   */
+  async #release(reason: 'close' | 'idle', deadline = Deadline.after(this.#options.closeTimeoutMs)): Promise<void> {
+    // On close, the aborted attempt settles at once.
     const pending = this.#connecting;
-    if (pending) await pending.catch(() => undefined);
+    if (pending) await deadline.settles(pending);
     // A subscription may have started while the connection was being opened: then it is not idle.
     if (reason === 'idle' && this.#consumers.size > 0) return;
     const live = this.#current;
     if (!live) return;
     this.#current = undefined;
     live.released = true;
-    await withTimeout(live.connection.close().catch(() => undefined), this.#options.closeTimeoutMs);
+    if (!(await deadline.settles(live.connection.close()))) {
+      abandonConnection(live.connection, new Error(`the broker did not confirm closing the connection within ${this.#options.closeTimeoutMs} ms`));
+    }
   }
 }
 
@@ -330,19 +340,5 @@ interface LiveConnection extends ConnectionHandle {
   readonly url: string;
   lost: boolean;
   released?: boolean;
-}
-
-/** amqplib's own timeout covers the socket only; this bounds the whole handshake too. */
-async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  const result = await withTimeout(
-    promise.then((value) => ({ value })),
-    ms,
-  );
-  if (!result) {
-    // A connection that opens after the deadline must not leak.
-    promise.then((late) => (late as { close?: () => Promise<void> }).close?.().catch(() => undefined)).catch(() => undefined);
-    throw new Error(`connection attempt timed out after ${ms} ms`);
-  }
-  return result.value;
 }
 

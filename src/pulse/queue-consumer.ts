@@ -6,7 +6,8 @@ import type { MessageDecoder } from './message-decoder.js';
 import { amqpCode, ChannelClosedError, ClientClosedError, ConnectionFailedError, ConsumerCancelledError, QueueSetupError } from './pulse-errors.js';
 import type { ReceivedMessage } from './pulse-message.js';
 import type { QueueDeclaration } from './queue-options.js';
-import { sleep, withTimeout } from './sleep.js';
+import { Deadline } from './deadline.js';
+import { sleep } from './sleep.js';
 
 /** A live connection as the client hands it out. */
 export interface ConnectionHandle {
@@ -94,31 +95,33 @@ export class QueueConsumer {
 
   /**
    * Stops consuming: cancels the consumer so no new messages arrive, lets the
-   * sink stop taking buffered ones, waits (bounded) until every delivered
-   * message is settled, then closes the channel, which requeues the rest.
+   * sink stop taking buffered ones, waits until every delivered message is
+   * settled, then closes the channel, which requeues the rest. All of it by
+   * `deadline` (default: `closeTimeoutMs` from now); steps still pending then
+   * are abandoned, and the connection's close takes their channel along.
    */
-  stop(options: { readonly complete?: boolean; readonly waitForSettled?: boolean } = {}): Promise<void> {
-    this.#stopped ??= this.#stop(options.waitForSettled ?? true).then(() => {
+  stop(options: { readonly complete?: boolean; readonly waitForSettled?: boolean; readonly deadline?: Deadline } = {}): Promise<void> {
+    this.#stopped ??= this.#stop(options.waitForSettled ?? true, options.deadline ?? Deadline.after(this.host.closeTimeoutMs)).then(() => {
       if (options.complete) this.sink.completed();
     });
     return this.#stopped;
   }
 
-  async #stop(waitForSettled: boolean): Promise<void> {
+  async #stop(waitForSettled: boolean, deadline: Deadline): Promise<void> {
     const wasRunning = this.#state === 'running';
     this.#state = 'stopping';
     this.#abort.abort();
     const active = this.#active;
     if (wasRunning && active?.alive) {
-      await this.#bestEffort(() => active.channel.cancel(active.consumerTag));
+      await this.#bestEffort(() => active.channel.cancel(active.consumerTag), deadline);
       this.sink.stopTaking();
-      if (waitForSettled) await withTimeout(active.idle(), this.host.closeTimeoutMs);
+      if (waitForSettled) await deadline.within(active.idle());
       active.flushAcks();
-      if (this.declaration.deleteOnStop) await this.#bestEffort(() => active.channel.deleteQueue(active.queue));
+      if (this.declaration.deleteOnStop) await this.#bestEffort(() => active.channel.deleteQueue(active.queue), deadline);
       active.end({ kind: 'closed' });
-      await this.#bestEffort(() => active.channel.close());
+      await this.#bestEffort(() => active.channel.close(), deadline);
     } else if (this.declaration.deleteOnStop) {
-      await this.#deleteLeftoverQueue();
+      await this.#deleteLeftoverQueue(deadline);
     }
     this.#state = 'stopped';
     this.host.unregister(this);
@@ -129,7 +132,7 @@ export class QueueConsumer {
    * resuming): the ephemeral queue may still exist on the live connection,
    * collecting messages nobody reads, so delete it on a channel of its own.
    */
-  async #deleteLeftoverQueue(): Promise<void> {
+  async #deleteLeftoverQueue(deadline: Deadline): Promise<void> {
     const handle = this.#queueHandle;
     const queue = this.#queueName;
     if (!handle || handle.lost || !queue) return;
@@ -137,12 +140,12 @@ export class QueueConsumer {
       const channel = await handle.connection.createChannel();
       channel.on('error', () => undefined);
       await channel.deleteQueue(queue).finally(() => closeQuietly(channel));
-    });
+    }, deadline);
   }
 
-  /** A channel operation that fails harmlessly if the channel is already gone; bounded by closeTimeoutMs. */
-  #bestEffort(operation: () => Promise<unknown>): Promise<unknown> {
-    return withTimeout(Promise.resolve().then(operation).catch(() => undefined), this.host.closeTimeoutMs);
+  /** A channel operation that fails harmlessly if the channel is already gone, given up at `deadline`. */
+  #bestEffort(operation: () => Promise<unknown>, deadline: Deadline): Promise<unknown> {
+    return deadline.within(Promise.resolve().then(operation).catch(() => undefined));
   }
 
   async #run(): Promise<void> {
@@ -214,7 +217,7 @@ export class QueueConsumer {
       );
     }
     if (this.#state !== 'running') {
-      if (this.declaration.deleteOnStop) await this.#bestEffort(() => channel.deleteQueue(queue));
+      if (this.declaration.deleteOnStop) await this.#bestEffort(() => channel.deleteQueue(queue), Deadline.after(this.host.closeTimeoutMs));
       active.end({ kind: 'closed' });
       await closeQuietly(channel);
       return undefined;

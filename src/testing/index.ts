@@ -1,6 +1,7 @@
 // Public surface of src/testing (the test kit); re-exported by src/index.ts.
 export { PulsePublisher, type PulsePublisherOptions } from './pulse-publisher.js';
 export { MessageValidationError, PublishError, type SchemaViolation } from './publish-errors.js';
+export { PublishNotConfirmedError } from './publish-not-confirmed-error.js';
 export type {
   EntryOf,
   EventsClass,

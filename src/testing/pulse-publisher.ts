@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { AmqpConfirmChannel, AmqpConnection } from '../pulse/amqp-api.js';
 import { BrokerAddress } from '../pulse/broker-address.js';
-import { checkScheme, openConnection } from '../pulse/connectors.js';
+import { checkScheme } from '../pulse/connectors.js';
+import { Deadline } from '../pulse/deadline.js';
+import { sleep } from '../pulse/sleep.js';
 import type { ExchangeReference, JsonSchemaDocument } from '../references/types.js';
 import { MessageValidator, packageValidator } from './message-validator.js';
+import { PublishNotConfirmedError } from './publish-not-confirmed-error.js';
+import { describe, PublisherSession, type SessionOutcome } from './publisher-session.js';
+import { resolvePublisherTimeouts, type PublisherTimeouts } from './publisher-timeouts.js';
 import type {
   EntryOf,
   ExchangeNameOf,
@@ -14,7 +18,7 @@ import type {
   PublishPayload,
 } from './publish-types.js';
 import { schemaMap } from '../schemas/schema-source.js';
-import { exchangeName, PULSE_MESSAGE_BYTES, TASKCLUSTER_PUBLISH_OPTIONS, wireMessage, type LooseInput } from './wire-message.js';
+import { exchangeName, PULSE_MESSAGE_BYTES, wireMessage, type LooseInput } from './wire-message.js';
 
 export interface PulsePublisherOptions {
   /**
@@ -35,14 +39,19 @@ export interface PulsePublisherOptions {
   readonly maxMessageBytes?: number;
   /** Shown by the broker (`rabbitmqctl list_connections client_properties`). */
   readonly connectionName?: string;
-}
-
-interface Session {
-  readonly connection: AmqpConnection;
-  readonly channel: AmqpConfirmChannel;
-  readonly asserted: Map<string, Promise<unknown>>;
-  /** Set while the channel's write buffer is full: later publishes wait for 'drain'. */
-  draining: Promise<void> | undefined;
+  /** Bounds opening a connection, AMQP handshake and confirm channel included. Default 10 s. */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Bounds each `publish()`, from the call to the broker's confirm, through
+   * reconnections: when it passes, `publish()` rejects with a
+   * `PublishNotConfirmedError`. Default 60 s: more than noticing a dead link
+   * (2 heartbeats) and reconnecting take by default.
+   */
+  readonly confirmTimeoutMs?: number;
+  /** How long `close()` waits for messages in flight and for the broker to close. Default 10 s. */
+  readonly closeTimeoutMs?: number;
+  /** Heartbeat interval; a silent link is declared dead after 2 intervals. 0 disables. Default 20. */
+  readonly heartbeatSeconds?: number;
 }
 
 /**
@@ -69,9 +78,15 @@ export class PulsePublisher {
   private readonly validator: MessageValidator | undefined;
   private readonly maxMessageBytes: number;
   private readonly connectionName: string;
-  private session: Promise<Session> | undefined;
+  private readonly timeouts: PublisherTimeouts;
+  private session: Promise<PublisherSession> | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
+  private closing: Promise<void> | undefined;
+  /** Aborted when `close()` stops waiting: pending publishes and connection attempts end. */
+  private readonly abandon = new AbortController();
+  /** Publishes waiting for their outcome; a set, not abort listeners: there may be thousands. */
+  private readonly waiting = new Set<() => void>();
 
   constructor(options: PulsePublisherOptions) {
     const url = options?.url;
@@ -82,6 +97,7 @@ export class PulsePublisher {
     this.maxMessageBytes = maxMessageBytes;
     this.validator = options.validate === false ? undefined : options.schemas ? new MessageValidator(schemaMap(options.schemas)) : packageValidator();
     this.connectionName = options.connectionName ?? `taskcluster-pulse-publisher-${randomBytes(4).toString('hex')}`;
+    this.timeouts = resolvePublisherTimeouts(options);
   }
 
   /**
@@ -117,76 +133,96 @@ export class PulsePublisher {
     const reference = referenceOf(source);
     const wanted: readonly string[] = names ?? reference.entries.map((entry) => entry.name);
     const exchanges = wanted.map((name) => exchangeName(reference, name, options.exchangePrefix));
-    const session = await this.currentSession();
-    await Promise.all(exchanges.map((exchange) => this.assertExchange(session, exchange)));
+    const declared = this.currentSession().then((session) => Promise.all(exchanges.map((exchange) => session.assertExchange(exchange))));
+    const outcome = await this.bounded(declared, Deadline.after(this.timeouts.confirmTimeoutMs));
+    if (outcome === 'timeout' || outcome === 'closed') {
+      throw new Error(`PulsePublisher: ${outcome === 'timeout' ? `could not declare ${exchanges.join(', ')} within ${this.timeouts.confirmTimeoutMs} ms` : 'closed while declaring exchanges'}`);
+    }
     return exchanges;
   }
 
-  /** Waits for messages being published, then closes the connection. */
-  async close(): Promise<void> {
+  /**
+   * Waits for messages being published, then closes the connection, all
+   * within `closeTimeoutMs`. Messages still unconfirmed then reject with a
+   * `PublishNotConfirmedError`.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    const deadline = Deadline.after(this.timeouts.closeTimeoutMs);
     this.closed = true;
-    await Promise.allSettled([...this.inFlight]);
+    await deadline.within(Promise.allSettled([...this.inFlight]));
+    this.abandon.abort(new Error('PulsePublisher is closed'));
+    for (const giveUp of [...this.waiting]) giveUp();
     const session = this.session;
     this.session = undefined;
-    if (!session) return;
-    const opened = await session.catch(() => undefined);
-    await opened?.connection.close().catch(() => undefined);
+    const opened = await deadline.within(session?.catch(() => undefined) ?? Promise.resolve(undefined));
+    await opened?.close(deadline);
   }
 
   private async send(source: ExchangeSource, name: string, input: LooseInput): Promise<PublishedPulseMessage> {
     if (this.closed) throw new Error('PulsePublisher is closed');
     const message = wireMessage(referenceOf(source), name, input, { validator: this.validator, maxMessageBytes: this.maxMessageBytes });
-    const session = await this.currentSession();
-    await this.assertExchange(session, message.exchange);
-    await session.draining;
-    await new Promise<void>((resolve, reject) => {
-      const buffered = !session.channel.publish(
+    const deadline = Deadline.after(this.timeouts.confirmTimeoutMs);
+    const notConfirmed = (reason: 'timeout' | 'closed', cause: Error | undefined) =>
+      new PublishNotConfirmedError(
         message.exchange,
         message.routingKey,
-        message.content,
-        // Taskcluster always sends the CC header, empty when a task has no routes.
-        { ...TASKCLUSTER_PUBLISH_OPTIONS, CC: [...message.cc] },
-        (error) => {
-          if (!error) resolve();
-          else reject(new Error(`${message.exchange}: the broker did not confirm the message (${describe(error)})`));
-        },
+        reason,
+        reason === 'timeout' ? `not confirmed by the broker within ${this.timeouts.confirmTimeoutMs} ms` : 'the publisher closed before the broker confirmed the message',
+        cause ? { cause } : {},
       );
-      // The message is queued anyway; later ones wait until the buffer drains.
-      if (buffered && !session.draining) session.draining = this.drained(session);
-    });
-    return message;
-  }
-
-  private drained(session: Session): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        session.draining = undefined;
-        session.channel.removeListener('drain', done);
-        session.channel.removeListener('close', done);
-        resolve();
-      };
-      session.channel.once('drain', done);
-      session.channel.once('close', done);
-    });
-  }
-
-  private assertExchange(session: Session, exchange: string): Promise<unknown> {
-    let asserted = session.asserted.get(exchange);
-    if (!asserted) {
-      // Taskcluster declares its exchanges so: durable topic exchanges.
-      asserted = session.channel.assertExchange(exchange, 'topic', { durable: true, autoDelete: false, internal: false }).catch((error: unknown) => {
-        session.asserted.delete(exchange);
-        throw new Error(`${exchange}: could not declare the exchange (${describe(error)})`);
-      });
-      session.asserted.set(exchange, asserted);
+    let lastLoss: Error | undefined;
+    // At least once: a message caught in a lost connection goes out again on the next one.
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.bounded(this.attempt(message, attempt), deadline);
+      if (outcome === 'timeout' || outcome === 'closed') throw notConfirmed(outcome, lastLoss);
+      if (outcome.kind === 'confirmed') return message;
+      lastLoss = outcome.error;
     }
-    return asserted;
   }
 
-  private currentSession(): Promise<Session> {
+  /** One try on the current session; after a lost connection, a failure to reconnect is a loss too, retried after a pause. */
+  private async attempt(message: PublishedPulseMessage, attempt: number): Promise<SessionOutcome> {
+    let session: PublisherSession;
+    try {
+      session = await this.currentSession();
+    } catch (error) {
+      if (attempt === 1) throw error;
+      await sleep(Math.min(100 * 2 ** attempt, 2_000), this.abandon.signal);
+      return { kind: 'connection-lost', error: error as Error };
+    }
+    return session.publish(message);
+  }
+
+  /** `step`'s outcome, unless the deadline passes or the publisher gives up first. */
+  private bounded<T>(step: Promise<T>, deadline: Deadline): Promise<T | 'timeout' | 'closed'> {
+    // The losing step runs on: it must not become an unhandled rejection.
+    step.catch(() => undefined);
+    if (this.abandon.signal.aborted) return Promise.resolve('closed');
+    return new Promise((resolve, reject) => {
+      const settle = (outcome: () => void) => {
+        clearTimeout(timer);
+        this.waiting.delete(giveUp);
+        outcome();
+      };
+      const giveUp = () => settle(() => resolve('closed'));
+      const timer = setTimeout(() => settle(() => resolve('timeout')), deadline.remainingMs);
+      this.waiting.add(giveUp);
+      step.then(
+        (value) => settle(() => resolve(value)),
+        (error: unknown) => settle(() => reject(error)),
+      );
+    });
+  }
+
+  private currentSession(): Promise<PublisherSession> {
     if (!this.session) {
       // A lost connection or channel ends the session; the next publish opens another.
-      const opening: Promise<Session> = this.open(() => {
+      const opening: Promise<PublisherSession> = this.open(() => {
         if (this.session === opening) this.session = undefined;
       });
       this.session = opening;
@@ -194,38 +230,24 @@ export class PulsePublisher {
     return this.session;
   }
 
-  private async open(end: () => void): Promise<Session> {
-    let connection: AmqpConnection;
+  private async open(end: () => void): Promise<PublisherSession> {
     try {
-      connection = await openConnection(this.#address, { noDelay: true, clientProperties: { connection_name: this.connectionName } });
+      return await PublisherSession.open(
+        {
+          address: this.#address.withDefault('heartbeat', this.timeouts.heartbeatSeconds),
+          connectionName: this.connectionName,
+          connectTimeoutMs: this.timeouts.connectTimeoutMs,
+          signal: this.abandon.signal,
+        },
+        end,
+      );
     } catch (error) {
       end();
       throw new Error(`PulsePublisher: cannot connect to ${this.#address.display}: ${this.#address.redact(describe(error))}`);
-    }
-    // 'close' follows every 'error'.
-    connection.on('error', () => undefined);
-    connection.on('close', end);
-    try {
-      const channel = await connection.createConfirmChannel();
-      channel.on('error', () => undefined);
-      channel.on('close', () => {
-        end();
-        // A channel the broker closed (say, a refused exchange) leaves its connection behind.
-        connection.close().catch(() => undefined);
-      });
-      return { connection, channel, asserted: new Map(), draining: undefined };
-    } catch (error) {
-      end();
-      await connection.close().catch(() => undefined);
-      throw error;
     }
   }
 }
 
 function referenceOf(source: ExchangeSource): ExchangeReference {
   return typeof source === 'function' ? source.reference : source;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
