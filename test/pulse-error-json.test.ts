@@ -74,6 +74,8 @@ describe('toJSON of every public error class', () => {
     ],
     PulseConfigError: [new pulse.PulseConfigError('prefetch', 'must be an integer 1-65535, got 0'), { field: 'prefetch' }],
     UnsupportedSchemeError: [new pulse.UnsupportedSchemeError('unsupported broker URL scheme "http:"'), {}],
+    ConnectTimeoutError: [new pulse.ConnectTimeoutError(10_000), { timeoutMs: 10_000 }],
+    HeartbeatTimeoutError: [new pulse.HeartbeatTimeoutError(20, 40_512), { heartbeatSeconds: 20, silentMs: 40_512 }],
     HandlerTimeoutError: [new pulse.HandlerTimeoutError(info, message, 2, 150), { delivery: info, deliveryCount: 2, timeoutMs: 150, pulseMessage: messageJson }],
     RetryDelayError: [
       new pulse.RetryDelayError(2, 2000, 'threw', { cause: new RangeError('bad delay') }),

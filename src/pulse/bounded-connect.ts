@@ -1,6 +1,7 @@
 import type { AmqpConnection, AmqpSocketOptions } from './amqp-api.js';
 import type { BrokerAddress } from './broker-address.js';
 import { openConnection } from './connectors.js';
+import { errorJson, type PulseErrorJson } from './error-json.js';
 import { watchHeartbeat } from './heartbeat-watchdog.js';
 
 /** A connection attempt (socket and AMQP handshake) that did not finish within its time. */
@@ -9,6 +10,10 @@ export class ConnectTimeoutError extends Error {
 
   constructor(readonly timeoutMs: number) {
     super(`connection attempt timed out after ${timeoutMs} ms`);
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { timeoutMs: this.timeoutMs });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { AmqpConnection } from './amqp-api.js';
 import { disableAmqplibHeartbeatTimeout, negotiatedHeartbeat, socketOf } from './amqplib-socket.js';
+import { errorJson, type PulseErrorJson } from './error-json.js';
 
 /** The broker sent nothing for two heartbeat intervals: the link is dead, though its socket may look open. */
 export class HeartbeatTimeoutError extends Error {
@@ -10,6 +11,10 @@ export class HeartbeatTimeoutError extends Error {
     readonly silentMs: number,
   ) {
     super(`Heartbeat timeout: nothing received from the broker for ${silentMs} ms (heartbeat ${heartbeatSeconds} s)`);
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { heartbeatSeconds: this.heartbeatSeconds, silentMs: this.silentMs });
   }
 }
 
