@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BindingError, NotifyEvents, QueueEvents } from '../src/index.js';
+import { NotifyEvents, QueueEvents } from '../src/index.js';
+import { assertBindingError as assertBindingErrorOn } from './support/binding-assertions.js';
 
 const queue = new QueueEvents();
 const EXCHANGE = 'exchange/taskcluster-queue/v1/task-completed';
@@ -8,17 +9,7 @@ const EXCHANGE = 'exchange/taskcluster-queue/v1/task-completed';
 /** Calls the method untyped, as a JavaScript user (or a bug) would. */
 const untyped = (...args: unknown[]) => (queue.taskCompleted as (...a: unknown[]) => unknown)(...args);
 
-function assertBindingError(fn: () => unknown, field: string | undefined, rule: RegExp): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof BindingError, `expected a BindingError, got ${String(error)}`);
-    assert.equal(error.exchange, EXCHANGE);
-    assert.equal(error.field, field);
-    assert.match(error.rule, rule);
-    assert.ok(error.message.startsWith(EXCHANGE), 'the message names the exchange');
-    if (field) assert.ok(error.message.includes(`"${field}"`), 'the message names the field');
-    return true;
-  });
-}
+const assertBindingError = (fn: () => unknown, field: string | undefined, rule: RegExp) => assertBindingErrorOn(fn, field, rule, EXCHANGE);
 
 describe('binding errors', () => {
   it('an unknown field name (a typo) is refused instead of matching everything', () => {

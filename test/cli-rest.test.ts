@@ -63,6 +63,30 @@ describe('tc-pulse call and signed-url (Hawk-verifying server)', () => {
     assert.doesNotMatch(result.stderr + result.stdout, new RegExp(ISSUER.accessToken));
   });
 
+  it('stderr shows no MAC or token when the server echoes the Authorization header (raw and URL-encoded)', async () => {
+    const macs: string[] = [];
+    server.reset((request, response) => {
+      const authorization = request.headers.authorization!;
+      macs.push(/mac="([^"]+)"/.exec(authorization)![1]!);
+      const echoed = `raw ${authorization} encoded ${encodeURIComponent(authorization)} token ${encodeURIComponent(ISSUER.accessToken)}`;
+      sendJson(response, 401, { code: 'AuthenticationFailed', message: echoed });
+    });
+    const result = await tcPulse(['call', 'queue.task', 'abc'], env());
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /401, AuthenticationFailed/);
+    assert.equal(macs.length, 1);
+    for (const secret of [macs[0]!, ISSUER.accessToken]) {
+      for (const form of [secret, encodeURIComponent(secret)]) assert.ok(!(result.stderr + result.stdout).includes(form), `${form} in ${result.stderr}`);
+    }
+  });
+
+  it('stderr shows no password of a malformed --root-url', async () => {
+    const result = await tcPulse(['call', 'queue.task', 'abc', '--root-url', 'https://bot:tok3n-s3cret@tc.example.com:99999'], env());
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /rootUrl.*must be an absolute http\(s\) URL/);
+    assert.doesNotMatch(result.stderr, /tok3n-s3cret/);
+  });
+
   it('bad input is refused before any request, with exit code 2', async () => {
     server.reset();
     const cases: [string[], RegExp][] = [

@@ -92,6 +92,41 @@ describe('pagination', () => {
     }, (error: unknown) => error instanceof TaskclusterError && error.statusCode === 404 && error.code === 'ResourceNotFound');
   });
 
+  // Servers that go round in circles: the token each answer carries, keyed by the token asked with ('' for none).
+  const loops: [string, Record<string, string>, object, number][] = [
+    ['the same token again', { '': 't1', t1: 't1' }, {}, 2],
+    ['a token seen two pages ago', { '': 't1', t1: 't2', t2: 't1' }, {}, 3],
+    ['the starting token', { t0: 't0' }, { continuationToken: 't0' }, 1],
+  ];
+  for (const [what, next, query, asked] of loops) {
+    it(`stops with InvalidResponse when the server repeats ${what}, instead of looping forever`, async () => {
+      const { requests } = server.reset((request, response) =>
+        sendJson(response, 200, { tasks: [requests.length], continuationToken: next[request.query.get('continuationToken') ?? ''] }),
+      );
+      const q = queue();
+      const seen: unknown[] = [];
+      const deadline = AbortSignal.timeout(2000); // without the check, the loop would only end here
+      await assert.rejects(
+        async () => {
+          for await (const item of q.items(q.listTaskGroup, 'g', query)) {
+            seen.push(item);
+            deadline.throwIfAborted();
+          }
+        },
+        (error: unknown) => {
+          assert.ok(error instanceof TaskclusterError, String(error));
+          assert.equal(error.code, 'InvalidResponse');
+          assert.equal(error.statusCode, 200);
+          assert.equal(error.method, 'queue.listTaskGroup');
+          assert.match(error.message, /repeats continuationToken "t\d", already followed/);
+          return true;
+        },
+      );
+      assert.equal(requests.length, asked);
+      assert.deepEqual(seen, Array.from({ length: asked - 1 }, (_, i) => i + 1), 'the pages before the repeat were yielded');
+    });
+  }
+
   it('refuses, before any request, a method without continuationToken or bad arguments', () => {
     const { requests } = server.reset();
     const q = queue();

@@ -68,7 +68,17 @@ describe('fromNow', () => {
     assert.ok(soon >= before + 3600_000 && soon <= Date.now() + 3600_000);
   });
 
+  it('is now (or the reference) without an offset, as in the official client', () => {
+    assert.equal(fromNow(undefined, base).toJSON(), official.fromNow(undefined as never, base).toJSON());
+    assert.equal(fromNow(undefined, base).getTime(), base.getTime());
+    const before = Date.now();
+    const now = fromNow().getTime();
+    assert.ok(now >= before && now <= Date.now(), `${now - before} ms`);
+  });
+
   it('names the rule for nonsense', () => {
+    assert.throws(() => fromNow('1 day', new Date('never')), /fromNow \(reference\): must be a valid Date/);
+    assert.throws(() => fromNow(null as never), /fromNow \(offset\): null is not a time offset/);
     assert.throws(() => fromNow('soon'), /fromNow \(offset\): "soon" is not a time offset such as "2 hours"/);
     assert.throws(() => fromNow('2 hours 1 day'), ApiArgumentError, 'units go from years down to seconds');
   });

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compileTopicPattern, topicMatches } from '../src/bindings/topic-pattern.js';
+import { runWithDeadline } from './support/run-with-deadline.js';
+import { referenceTopicMatch } from './support/topic-reference.js';
+import { TOPIC_WORST_CASES } from './support/topic-worst-cases.js';
 
 const matches = (pattern: string, key: string) => compileTopicPattern(pattern)(key);
 
@@ -60,5 +63,35 @@ describe('topic patterns (shared by the embedded broker and the Pulse client)', 
       }
     }
     assert.ok(checked > 20_000, `checked ${checked}`);
+  });
+});
+
+describe('topic matching never blocks the event loop', () => {
+  test('the worst cases for a backtracking matcher finish in a worker within a generous deadline, and match correctly', async () => {
+    // In a worker: a matcher that backtracks for minutes is stopped at the deadline instead of hanging the test.
+    const { value } = await runWithDeadline<{ name: string; matched: boolean; ms: number }[]>(
+      new URL('./support/topic-worst-cases.ts', import.meta.url),
+      'matchWorstCases',
+      [],
+      15_000,
+    );
+    assert.equal(value.length, TOPIC_WORST_CASES.length);
+    TOPIC_WORST_CASES.forEach(({ name, pattern, key }, i) => {
+      assert.equal(value[i]!.matched, referenceTopicMatch(pattern, key), name);
+      assert.ok(value[i]!.ms < 1_000, `${name}: ${value[i]!.ms} ms`);
+    });
+  });
+
+  test('# between words, across the automaton\'s 32-state lanes, agrees with the reference', () => {
+    const words = (count: number, word = 'a') => Array<string>(count).fill(word).join('.');
+    for (const at of [30, 31, 32, 33, 63, 64, 65]) {
+      const pattern = `${words(at)}.#.b.#.${words(3)}`;
+      for (const key of [`${words(at)}.b.${words(3)}`, `${words(at)}.a.b.a.${words(3)}`, `${words(at)}.${words(3)}`, `${words(at + 1)}.b.${words(4)}`]) {
+        assert.equal(compileTopicPattern(pattern)(key), referenceTopicMatch(pattern, key), `${at}: ${pattern} vs ${key}`);
+      }
+    }
+    const long = `#.${words(40, '*')}.#.${words(40, '*')}.#`;
+    assert.equal(compileTopicPattern(long)(words(80)), true);
+    assert.equal(compileTopicPattern(long)(words(79)), false);
   });
 });

@@ -1,6 +1,8 @@
 import type { ExchangeEntry, ExchangeReference } from '../references/types.js';
 import { referenceSchemaPath } from '../references/schema-ids.js';
 import { BindingError } from './binding-error.js';
+import { quote } from './describe-value.js';
+import { checkPlainFields, fieldNames } from './plain-fields.js';
 import { buildRoutingKeyPattern, checkLength } from './routing-key-pattern.js';
 import type { Binding } from './types.js';
 
@@ -10,6 +12,7 @@ import type { Binding } from './types.js';
  *   ({taskId: 'abc'})                    routing-key fields by name
  *   ('abc', 0)                           values for the non-constant entries, in order
  *   ({routingKeyPattern: 'primary.#'})   an explicit pattern, used as given
+ * Fields and patterns come in a plain object; any other object is an error.
  */
 export function bind(
   reference: ExchangeReference,
@@ -30,8 +33,9 @@ export function bind(
 
 function patternFromArgs(exchange: string, entry: ExchangeEntry, args: readonly unknown[]): string {
   const [first] = args;
-  if (args.length === 1 && isPlainObject(first)) {
-    if ('routingKeyPattern' in first) return rawPattern(exchange, first);
+  if (args.length === 1 && isObject(first)) {
+    checkPlainFields(exchange, first, 'the argument');
+    if (Object.hasOwn(first, 'routingKeyPattern')) return rawPattern(exchange, first);
     return buildRoutingKeyPattern(exchange, entry.routingKey, first);
   }
   const positional = entry.routingKey.filter((e) => e.constant === undefined);
@@ -42,10 +46,11 @@ function patternFromArgs(exchange: string, entry: ExchangeEntry, args: readonly 
       `takes at most ${positional.length} positional values (${positional.map((e) => e.name).join(', ')}), got ${args.length}`,
     );
   }
-  const fields: Record<string, unknown> = {};
+  // No prototype, so a field named `__proto__` or `constructor` is just a field.
+  const fields: Record<string, unknown> = Object.create(null);
   args.forEach((value, i) => {
     const field = positional[i]!.name;
-    if (isPlainObject(value) || Array.isArray(value)) {
+    if (isObject(value)) {
       throw new BindingError(
         exchange,
         field,
@@ -56,7 +61,7 @@ function patternFromArgs(exchange: string, entry: ExchangeEntry, args: readonly 
       throw new BindingError(
         exchange,
         field,
-        `"${value}" contains a dot, but this entry is a single word; for a raw pattern pass {routingKeyPattern: "${value}"}`,
+        `${quote(value)} contains a dot, but this entry is a single word; for a raw pattern pass {routingKeyPattern: ${quote(value)}}`,
       );
     }
     fields[field] = value;
@@ -64,8 +69,8 @@ function patternFromArgs(exchange: string, entry: ExchangeEntry, args: readonly 
   return buildRoutingKeyPattern(exchange, entry.routingKey, fields);
 }
 
-function rawPattern(exchange: string, arg: Record<string, unknown>): string {
-  const extra = Object.keys(arg).filter((k) => k !== 'routingKeyPattern');
+function rawPattern(exchange: string, arg: Readonly<Record<string, unknown>>): string {
+  const extra = fieldNames(arg).filter((k) => k !== 'routingKeyPattern');
   if (extra.length > 0) {
     throw new BindingError(exchange, extra[0], 'cannot be combined with routingKeyPattern; give fields or a raw pattern, not both');
   }
@@ -77,6 +82,6 @@ function rawPattern(exchange: string, arg: Record<string, unknown>): string {
   return pattern;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }

@@ -1,3 +1,5 @@
+import { quote } from './describe-value.js';
+
 /**
  * Thrown for a binding or routing key that cannot be right: an unknown field, a
  * dot in a single-word value, a wrong type, too many positional values. Always
@@ -14,6 +16,6 @@ export class BindingError extends TypeError {
     /** What was wrong, in words. */
     readonly rule: string,
   ) {
-    super(`${exchange}${field === undefined ? '' : ` (field "${field}")`}: ${rule}`);
+    super(`${exchange}${field === undefined ? '' : ` (field ${quote(field)})`}: ${rule}`);
   }
 }

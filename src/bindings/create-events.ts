@@ -21,9 +21,23 @@ export function createEvents<const R extends ExchangeReference, Payloads = Recor
   options: EventsOptions = {},
 ): Events<R, Payloads> {
   validateExchangeReference(reference);
+  const exchangePrefix = exchangePrefixOf(reference, options);
   const methods: Record<string, (...args: unknown[]) => unknown> = {};
   for (const entry of reference.entries) {
-    methods[entry.name] = (...args: unknown[]) => bind(reference, entry, args, options.exchangePrefix);
+    // Defined, not assigned: an entry named `__proto__` must be a method, not a new prototype.
+    Object.defineProperty(methods, entry.name, {
+      value: (...args: unknown[]) => bind(reference, entry, args, exchangePrefix),
+      enumerable: true,
+    });
   }
   return Object.freeze(methods) as Events<R, Payloads>;
+}
+
+/** The prefix bindings use: the option's, checked, or the reference's. */
+export function exchangePrefixOf(reference: ExchangeReference, options: EventsOptions | undefined): string {
+  const given: unknown = options?.exchangePrefix;
+  if (given !== undefined && typeof given !== 'string') {
+    throw new TypeError(`exchange reference "${reference.serviceName}": options.exchangePrefix must be a string`);
+  }
+  return given ?? reference.exchangePrefix;
 }

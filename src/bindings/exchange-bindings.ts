@@ -1,6 +1,6 @@
 import type { ExchangeReference } from '../references/types.js';
 import { bind } from './bind.js';
-import type { EventsOptions } from './create-events.js';
+import { type EventsOptions, exchangePrefixOf } from './create-events.js';
 import type { Binding } from './types.js';
 
 /** Base of the generated `<Service>Events` classes. */
@@ -11,7 +11,7 @@ export abstract class ExchangeBindings {
     readonly reference: ExchangeReference,
     options: EventsOptions = {},
   ) {
-    this.exchangePrefix = options.exchangePrefix ?? reference.exchangePrefix;
+    this.exchangePrefix = exchangePrefixOf(reference, options);
   }
 
   // The payload and field types of a binding exist only at the type level; the

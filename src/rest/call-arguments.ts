@@ -1,7 +1,8 @@
 import { ApiArgumentError } from './api-argument-error.js';
 import type { CompiledEntry } from './compiled-entry.js';
+import { encodeUrlComponent, unencodableReason } from './url-encoding.js';
 
-/** A route argument: substituted into the path, URL-encoded. */
+/** A route argument: substituted into the path, URL-encoded (every character but `A-Z a-z 0-9 - . _ ~`). */
 export type RouteArg = string | number;
 /** A query-string value; `undefined` leaves the key out. */
 export type QueryValue = string | number | boolean | undefined;
@@ -72,6 +73,10 @@ function parseKeywords(entry: CompiledEntry, keywords: Record<string, unknown>):
 function checkRouteArg(entry: CompiledEntry, name: string, value: unknown): RouteArg {
   if (typeof value === 'string') {
     if (value === '') throw fail(entry, name, 'must not be empty');
+    // URL parsers (browsers, fetch) resolve such a segment as a step up the path, even percent-encoded.
+    if (value === '.' || value === '..') throw fail(entry, name, `must not be "${value}", which URLs take for a path step`);
+    const unencodable = unencodableReason(value);
+    if (unencodable !== undefined) throw fail(entry, name, unencodable);
     return value;
   }
   if (typeof value === 'number') {
@@ -94,14 +99,16 @@ export function checkQuery(entry: CompiledEntry, query: unknown): ParsedCall['qu
     if (value !== undefined && type !== 'string' && type !== 'boolean' && !(type === 'number' && Number.isFinite(value))) {
       throw fail(entry, `query.${key}`, `must be a string, finite number or boolean, got ${describe(value)}`);
     }
+    const unencodable = typeof value === 'string' ? unencodableReason(value) : undefined;
+    if (unencodable !== undefined) throw fail(entry, `query.${key}`, unencodable);
   }
   return query as ParsedCall['query'];
 }
 
-/** The route path of a parsed call, arguments URL-encoded (`/` becomes `%2F`). */
+/** The route path of a parsed call, arguments URL-encoded (`/` becomes `%2F`, `'` becomes `%27`). */
 export function buildPath(entry: CompiledEntry, routeArgs: readonly RouteArg[]): string {
   let path = '';
-  for (const part of entry.routeParts) path += typeof part === 'string' ? part : encodeURIComponent(routeArgs[part]!);
+  for (const part of entry.routeParts) path += typeof part === 'string' ? part : encodeUrlComponent(String(routeArgs[part]!));
   return path;
 }
 
@@ -112,7 +119,7 @@ export function queryString(query: ParsedCall['query']): string {
   for (const key in query) {
     const value = query[key];
     if (value === undefined) continue;
-    out += (out === '' ? '?' : '&') + encodeURIComponent(key) + '=' + encodeURIComponent(String(value));
+    out += (out === '' ? '?' : '&') + encodeUrlComponent(key) + '=' + encodeUrlComponent(String(value));
   }
   return out;
 }

@@ -3,14 +3,17 @@ import { ApiArgumentError } from './api-argument-error.js';
 import { backoffDelay, isRetriableStatus } from './backoff.js';
 import { buildPath, parseCall, queryString, type ParsedCall } from './call-arguments.js';
 import { compileEntry, type CompiledEntry } from './compiled-entry.js';
-import { HawkSigner, type SigningTarget } from './hawk-signer.js';
+import { endpointOf, type Endpoint } from './endpoint.js';
+import { HawkSigner } from './hawk-signer.js';
 import { checkCredentials, resolveOptions, type ClientOptions, type Credentials, type ResolvedOptions } from './options.js';
-import { pageItems, paginate } from './pagination.js';
-import { errorAnswer, redact, successValue } from './response.js';
+import { pageItems, paginate, type AnswerCheck } from './pagination.js';
+import { redactText } from './redaction.js';
+import { errorAnswer, successValue } from './response.js';
 import type { ServiceSpec } from './service-spec.js';
 import { signedUrl, splitSignedUrlOptions, type SignedUrlOptions } from './signed-url.js';
 import { TaskclusterError } from './taskcluster-error.js';
-import { NetworkError, sendRequest, type HttpResponse } from './transport.js';
+import { NetworkError } from './network-error.js';
+import { sendRequest, type HttpResponse } from './transport.js';
 
 /** Any API method of a client. */
 export type ApiMethod = (...args: never[]) => Promise<unknown>;
@@ -32,16 +35,6 @@ export type CallArgs<M> = M extends {
 export type ItemOf<Page> = unknown extends Page
   ? unknown
   : { [K in keyof Page]-?: NonNullable<Page[K]> extends readonly (infer Item)[] ? Item : never }[keyof Page];
-
-/** The endpoint a client talks to, worked out once from its options. */
-interface Endpoint {
-  readonly origin: string;
-  /** `/api/<service>/<version>`, after any path of the root or proxy URL. */
-  readonly basePath: string;
-  /** `<rootUrl>/api/<service>/<version>`: what buildUrl answers, even behind a proxy. */
-  readonly publicBase: string;
-  readonly signingTarget: SigningTarget;
-}
 
 const compiledServices = new WeakMap<ServiceSpec, readonly CompiledEntry[]>();
 const methodTables = new WeakMap<object, Map<unknown, CompiledEntry>>();
@@ -95,7 +88,8 @@ export class TaskclusterClient {
    */
   buildUrl<M extends ApiMethod>(method: M, ...args: CallArgs<M>): string {
     const entry = this.#entryOf(method, 'buildUrl');
-    return this.#publicUrl(entry, parseCall(entry, args));
+    const { pathname, search } = this.#publicPath(entry, parseCall(entry, args));
+    return this.#endpoint.public.origin + pathname + search;
   }
 
   /**
@@ -109,7 +103,7 @@ export class TaskclusterClient {
       throw new ApiArgumentError(entry.fullName, undefined, `buildSignedUrl works only for GET methods; this one is ${entry.httpMethod}`);
     }
     const { callArgs, expiration } = splitSignedUrlOptions(entry, args);
-    const url = this.#publicUrl(entry, parseCall(entry, callArgs));
+    const { pathname, search } = this.#publicPath(entry, parseCall(entry, callArgs));
     const signer = this.#urlSigner;
     if (!signer) {
       const rule =
@@ -118,7 +112,7 @@ export class TaskclusterClient {
           : 'needs static credentials; with a provider use client.use({credentials: await provider()}).buildSignedUrl(...)';
       throw new ApiArgumentError(entry.fullName, 'credentials', rule);
     }
-    return signedUrl(url, signer, expiration);
+    return signedUrl(signer, this.#endpoint.public, pathname, search, expiration);
   }
 
   /**
@@ -129,14 +123,14 @@ export class TaskclusterClient {
   pages<M extends ApiMethod>(method: M, ...args: CallArgs<M>): AsyncIterableIterator<Awaited<ReturnType<M>>> {
     const entry = this.#paginatedEntryOf(method, 'pages');
     const call = parseCall(entry, args);
-    return paginate(call, (pageCall) => this.#send(entry, pageCall)) as AsyncIterableIterator<Awaited<ReturnType<M>>>;
+    return paginate(call, (pageCall, check) => this.#send(entry, pageCall, check)) as AsyncIterableIterator<Awaited<ReturnType<M>>>;
   }
 
   /** The items of every page of a list method, e.g. each task of `queue.listTaskGroup`. */
   items<M extends ApiMethod>(method: M, ...args: CallArgs<M>): AsyncIterableIterator<ItemOf<Awaited<ReturnType<M>>>> {
     const entry = this.#paginatedEntryOf(method, 'items');
     const call = parseCall(entry, args);
-    return pageItems(entry, paginate(call, (pageCall) => this.#send(entry, pageCall))) as AsyncIterableIterator<
+    return pageItems(entry, paginate(call, (pageCall, check) => this.#send(entry, pageCall, check))) as AsyncIterableIterator<
       ItemOf<Awaited<ReturnType<M>>>
     >;
   }
@@ -167,8 +161,9 @@ export class TaskclusterClient {
     return this.#send(entry, call) as Promise<T>;
   }
 
-  async #send(entry: CompiledEntry, call: ParsedCall): Promise<unknown> {
-    const endpoint = this.#endpoint;
+  /** Sends a call, with retries; `check` may refuse a successful answer that cannot be right. */
+  async #send(entry: CompiledEntry, call: ParsedCall, check?: AnswerCheck): Promise<unknown> {
+    const endpoint = this.#endpoint.requests;
     const options = this.#options;
     const pathname = endpoint.basePath + buildPath(entry, call.routeArgs);
     const search = queryString(call.query);
@@ -191,14 +186,15 @@ export class TaskclusterClient {
           method: entry.fullName,
           url: endpoint.origin + path,
           code: error.code,
-          reason: redact(error.message, secrets),
+          reason: redactText(error.message, secrets),
           attempts: attempt,
+          cause: error.cause,
         });
         if (attempt > options.retries) throw failure;
         await sleep(backoffDelay(attempt, options));
         continue;
       }
-      if (response.statusCode < 400) return this.#successValue(entry, endpoint.origin + path, response, attempt);
+      if (response.statusCode < 400) return this.#successValue(entry, endpoint.origin + path, response, attempt, check);
       const answer = errorAnswer(response, secretsOf(signer, authorization));
       const failure = new TaskclusterError({
         method: entry.fullName,
@@ -212,19 +208,18 @@ export class TaskclusterClient {
     }
   }
 
-  #successValue(entry: CompiledEntry, url: string, response: HttpResponse, attempts: number): unknown {
+  #successValue(entry: CompiledEntry, url: string, response: HttpResponse, attempts: number, check: AnswerCheck | undefined): unknown {
+    const invalid = (reason: string) =>
+      new TaskclusterError({ method: entry.fullName, url, statusCode: response.statusCode, code: 'InvalidResponse', reason, attempts });
+    let value: unknown;
     try {
-      return successValue(response);
+      value = successValue(response);
     } catch (error) {
-      throw new TaskclusterError({
-        method: entry.fullName,
-        url,
-        statusCode: response.statusCode,
-        code: 'InvalidResponse',
-        reason: `the response is not valid JSON: ${(error as Error).message}`,
-        attempts,
-      });
+      throw invalid(`the response is not valid JSON: ${(error as Error).message}`);
     }
+    const problem = check?.(value);
+    if (problem !== undefined) throw invalid(problem);
+    return value;
   }
 
   async #currentProviderSigner(): Promise<HawkSigner | null> {
@@ -239,8 +234,8 @@ export class TaskclusterClient {
     return (this.#providerSigner = new HawkSigner(credentials, this.#options.authorizedScopes, this.#where));
   }
 
-  #publicUrl(entry: CompiledEntry, call: ParsedCall): string {
-    return this.#endpoint.publicBase + buildPath(entry, call.routeArgs) + queryString(call.query);
+  #publicPath(entry: CompiledEntry, call: ParsedCall): { pathname: string; search: string } {
+    return { pathname: this.#endpoint.public.basePath + buildPath(entry, call.routeArgs), search: queryString(call.query) };
   }
 
   #paginatedEntryOf(method: unknown, what: string): CompiledEntry {
@@ -281,29 +276,17 @@ function compiledEntries(service: ServiceSpec): readonly CompiledEntry[] {
   return entries;
 }
 
-function endpointOf(service: ServiceSpec, options: ResolvedOptions): Endpoint {
-  const apiPath = `/api/${service.serviceName}/${service.apiVersion}`;
-  const root = new URL(options.rootUrl);
-  const requests = options.proxyUrl === undefined ? root : new URL(options.proxyUrl);
-  return {
-    origin: requests.origin,
-    basePath: requests.pathname.replace(/\/+$/, '') + apiPath,
-    publicBase: options.rootUrl + apiPath,
-    signingTarget: { protocol: requests.protocol, hostname: requests.hostname, port: requests.port },
-  };
-}
-
 function sameCredentials(a: Credentials, b: Credentials): boolean {
   return a === b || (a.clientId === b.clientId && a.accessToken === b.accessToken && a.certificate === b.certificate);
 }
 
-/** What must never reach an error: the whole header (also as JSON text, as an echoing body has it), its MAC, the token. */
+/**
+ * Exact values that must never reach an error, besides what redactText finds
+ * by structure: the MAC of this request and the access token (a server could
+ * echo them outside any structure).
+ */
 function secretsOf(signer: HawkSigner | null, authorization: string | undefined): string[] {
   if (!signer) return [];
-  const secrets: string[] = [];
-  if (authorization !== undefined) {
-    secrets.push(authorization, JSON.stringify(authorization).slice(1, -1), /mac="([^"]+)"/.exec(authorization)?.[1] ?? '');
-  }
-  secrets.push(signer.credentials.accessToken);
-  return secrets;
+  const mac = authorization === undefined ? undefined : /mac="([^"]+)"/.exec(authorization)?.[1];
+  return mac === undefined ? [signer.credentials.accessToken] : [signer.credentials.accessToken, mac];
 }

@@ -2,7 +2,7 @@ import { fetchReferences, type FetchReferencesOptions } from '../references/fetc
 import type { ApiEntry, ApiReference } from '../references/types.js';
 import { ApiArgumentError } from './api-argument-error.js';
 import { TaskclusterClient } from './client.js';
-import type { ClientOptions } from './options.js';
+import { resolveOptions, type ClientOptions } from './options.js';
 import { serviceSpecOf } from './service-spec.js';
 
 type FunctionNames<R extends ApiReference> = Extract<R['entries'][number], { readonly type: 'function' }>['name'];
@@ -53,6 +53,8 @@ export interface FetchClientsOptions extends Omit<ClientOptions, 'rootUrl'>, Fet
  */
 export async function fetchClients(rootUrl: string, options: FetchClientsOptions = {}): Promise<Record<string, DynamicClient>> {
   const { services, fetch, ...clientOptions } = options;
+  // Checked before fetching: a bad root URL (one with a password, say) is refused by name, not quoted by fetch.
+  resolveOptions({ ...clientOptions, rootUrl }, 'fetchClients');
   const references = await fetchReferences(rootUrl, { ...(services && { services }), ...(fetch && { fetch }) });
   return createClients(references.apis, { ...clientOptions, rootUrl });
 }

@@ -26,11 +26,15 @@ const DAY = 24 * HOUR;
 /**
  * The date `offset` from now (or from `reference`), e.g. `fromNow('2 hours')`
  * for a deadline; `.toJSON()` gives the timestamp format Taskcluster expects.
+ * No offset (or `''`) is `reference` itself, as in the official clients.
  * A month counts 30 days and a year 365, as in the official clients.
  */
-export function fromNow(offset: string, reference: Date = new Date()): Date {
+export function fromNow(offset: string = '', reference: Date = new Date()): Date {
   const match = typeof offset === 'string' ? OFFSET.exec(offset) : null;
   if (!match) throw new ApiArgumentError('fromNow', 'offset', `${JSON.stringify(offset)} is not a time offset such as "2 hours" or "-1 day 3 minutes"`);
+  if (!(reference instanceof Date) || Number.isNaN(reference.getTime())) {
+    throw new ApiArgumentError('fromNow', 'reference', 'must be a valid Date');
+  }
   const sign = match[2] === '-' ? -1 : 1;
   const n = (group: number) => Number.parseInt(match[group] ?? '0', 10);
   const days = n(15) + 7 * n(11) + 30 * n(8) + 365 * n(4);

@@ -29,15 +29,25 @@ export class HawkSigner {
 
   /** The `Authorization` header for one request; fresh timestamp and nonce every call. */
   header(method: string, target: SigningTarget, pathname: string, search: string): string {
-    // hawk accepts a parsed URL in place of a string, which spares a URL parse per request.
-    const uri = { protocol: target.protocol, hostname: target.hostname, port: target.port, pathname, search };
-    return loadHawk().client.header(uri as unknown as string, method, { credentials: this.hawkCredentials, ext: this.ext }).header;
+    const uri = parsedUri(target, pathname, search);
+    return loadHawk().client.header(uri, method, { credentials: this.hawkCredentials, ext: this.ext }).header;
   }
 
-  /** A bewit for a GET of `url`, valid for `ttlSec` seconds. */
-  bewit(url: string, ttlSec: number): string {
-    return loadHawk().uri.getBewit(url, { credentials: this.hawkCredentials, ttlSec, ext: this.ext, localtimeOffsetMsec: 0 });
+  /** A bewit for a GET of `pathname` + `search` at `target`, valid for `ttlSec` seconds. */
+  bewit(target: SigningTarget, pathname: string, search: string, ttlSec: number): string {
+    const uri = parsedUri(target, pathname, search);
+    return loadHawk().uri.getBewit(uri, { credentials: this.hawkCredentials, ttlSec, ext: this.ext, localtimeOffsetMsec: 0 });
   }
+}
+
+/**
+ * What hawk signs, handed over already parsed. Given a string, hawk re-parses
+ * it with the legacy `url.parse`, which escapes characters such as `'`: the MAC
+ * would then cover another path than the one sent or handed out. (It also
+ * spares a URL parse per request.)
+ */
+function parsedUri(target: SigningTarget, pathname: string, search: string): string {
+  return { protocol: target.protocol, hostname: target.hostname, port: target.port, pathname, search } as unknown as string;
 }
 
 /** `ext` as Taskcluster reads it; absent when there is neither a certificate nor authorized scopes. */

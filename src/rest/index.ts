@@ -33,6 +33,7 @@ export {
 // Errors.
 export { ApiArgumentError } from './api-argument-error.js';
 export { TaskclusterError } from './taskcluster-error.js';
+export type { NetworkErrorCode } from './network-error.js';
 
 // Utilities.
 export { fromNow } from './from-now.js';

@@ -1,4 +1,5 @@
 import { ApiArgumentError } from './api-argument-error.js';
+import { redactUrl } from './redaction.js';
 
 /** A temporary credential's certificate, as `createTemporaryCredentials` makes it. */
 export interface Certificate {
@@ -122,9 +123,9 @@ function checkUrl(value: unknown, field: string, fail: (field: string, rule: str
   try {
     url = new URL(value);
   } catch {
-    return fail(field, `must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+    return fail(field, `must be an absolute http(s) URL, got ${JSON.stringify(redactUrl(value))}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(field, `must be an http(s) URL, got ${JSON.stringify(value)}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(field, `must be an http(s) URL, got ${JSON.stringify(redactUrl(value))}`);
   if (url.search || url.hash || url.username || url.password) fail(field, 'must not carry a query, fragment or user info');
   return url.origin + url.pathname.replace(/\/+$/, '');
 }

@@ -2,19 +2,44 @@ import { ApiArgumentError } from './api-argument-error.js';
 import type { ParsedCall } from './call-arguments.js';
 import type { CompiledEntry } from './compiled-entry.js';
 
+/** Says why an answer cannot be right, or `undefined` when it can. */
+export type AnswerCheck = (answer: unknown) => string | undefined;
+
 /**
  * Pages of a list call: the call, then again with each answer's
- * `continuationToken`, until an answer has none or an empty one.
+ * `continuationToken`, until an answer has none or an empty one. An answer
+ * whose token was already followed (a server repeating itself) fails the page
+ * through `check`, so the loop ends instead of asking for the same pages forever.
  */
-export async function* paginate(call: ParsedCall, fetchPage: (call: ParsedCall) => Promise<unknown>): AsyncIterableIterator<unknown> {
+export async function* paginate(
+  call: ParsedCall,
+  fetchPage: (call: ParsedCall, check: AnswerCheck) => Promise<unknown>,
+): AsyncIterableIterator<unknown> {
   let query = call.query;
+  const followed = new Set<string>();
+  if (isToken(query?.continuationToken)) followed.add(query.continuationToken);
+  const check: AnswerCheck = (page) => {
+    const token = tokenOf(page);
+    if (!isToken(token) || !followed.has(token)) return undefined;
+    const shown = token.length > 60 ? `${token.slice(0, 60)}…` : token;
+    return `the answer repeats continuationToken ${JSON.stringify(shown)}, already followed; stopping rather than fetching the same pages forever`;
+  };
   for (;;) {
-    const page = await fetchPage({ ...call, query });
+    const page = await fetchPage({ ...call, query }, check);
     yield page;
-    const token = (page as { continuationToken?: unknown } | undefined)?.continuationToken;
-    if (typeof token !== 'string' || token === '') return;
+    const token = tokenOf(page);
+    if (!isToken(token)) return;
+    followed.add(token);
     query = { ...query, continuationToken: token };
   }
+}
+
+function tokenOf(page: unknown): unknown {
+  return (page as { continuationToken?: unknown } | undefined)?.continuationToken;
+}
+
+function isToken(token: unknown): token is string {
+  return typeof token === 'string' && token !== '';
 }
 
 /** The items of each page: the array property the generator recorded, or the page's only array. */

@@ -1,3 +1,4 @@
+import { redactText } from './redaction.js';
 import type { HttpResponse } from './transport.js';
 
 /** What an error response said, secrets removed. */
@@ -7,20 +8,24 @@ export interface ErrorAnswer {
   readonly body: unknown;
 }
 
-/** The value of a successful response: parsed JSON, text for other content, undefined when empty. */
+/**
+ * The value of a successful response: parsed JSON; `undefined` when it is empty
+ * or not JSON (as the official client answers: Taskcluster APIs speak JSON, and
+ * a text or HTML page is no value of the method's type).
+ */
 export function successValue(response: HttpResponse): unknown {
-  if (response.body.length === 0) return undefined;
-  const text = response.body.toString('utf8');
-  return isJson(response.contentType) ? JSON.parse(text) : text;
+  if (response.body.length === 0 || !isJson(response.contentType)) return undefined;
+  return JSON.parse(response.body.toString('utf8'));
 }
 
 /**
- * Reads an error response (`{code, message}` from Taskcluster services). Any
- * of `secrets` found in it is replaced: a misbehaving server or proxy echoing
- * the Authorization header must not put it into error messages or logs.
+ * Reads an error response (`{code, message}` from Taskcluster services),
+ * secrets redacted (see redactText; `secrets` are exact values to remove too):
+ * a misbehaving server or proxy echoing the Authorization header must not put
+ * it into error messages or logs.
  */
 export function errorAnswer(response: HttpResponse, secrets: readonly string[]): ErrorAnswer {
-  const text = redact(response.body.toString('utf8'), secrets);
+  const text = redactText(response.body.toString('utf8'), secrets);
   let body: unknown = text === '' ? undefined : text;
   if (text !== '' && (isJson(response.contentType) || /^\s*[{[]/.test(text))) {
     try {
@@ -33,12 +38,6 @@ export function errorAnswer(response: HttpResponse, secrets: readonly string[]):
   const code = typeof fields.code === 'string' ? fields.code : 'UnknownError';
   const reason = typeof fields.message === 'string' ? fields.message : defaultReason(response.statusCode);
   return { code, reason: truncate(reason), body };
-}
-
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret !== '' && out.includes(secret)) out = out.split(secret).join('[redacted]');
-  return out;
 }
 
 function isJson(contentType: string | undefined): boolean {

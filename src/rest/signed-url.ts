@@ -1,6 +1,7 @@
 import { ApiArgumentError } from './api-argument-error.js';
 import { isPlainObject } from './call-arguments.js';
 import type { CompiledEntry } from './compiled-entry.js';
+import type { Site } from './endpoint.js';
 import type { HawkSigner } from './hawk-signer.js';
 
 export interface SignedUrlOptions {
@@ -37,7 +38,19 @@ export function splitSignedUrlOptions(
   return { callArgs: args.slice(0, -1), expiration };
 }
 
-/** `url` with a bewit query parameter valid for `expiration` seconds. */
-export function signedUrl(url: string, signer: HawkSigner, expiration: number): string {
-  return `${url}${url.includes('?') ? '&' : '?'}bewit=${signer.bewit(url, expiration)}`;
+/**
+ * The URL of `pathname` and `search` at `site`, with a bewit query parameter
+ * valid for `expiration` seconds. The bewit is computed over these very
+ * strings, never over a re-parse of the URL (which could escape characters the
+ * returned URL keeps, and so sign another URL than the one handed out).
+ */
+export function signedUrl(
+  signer: HawkSigner,
+  site: Site,
+  pathname: string,
+  search: string,
+  expiration: number,
+): string {
+  const bewit = signer.bewit(site.signingTarget, pathname, search, expiration);
+  return `${site.origin}${pathname}${search}${search === '' ? '?' : '&'}bewit=${bewit}`;
 }

@@ -1,3 +1,5 @@
+import { redactText } from './redaction.js';
+
 /** What a failed request tells: enough to debug, never a secret. */
 export interface TaskclusterErrorDetails {
   /** The API method, e.g. `queue.task`. */
@@ -6,7 +8,11 @@ export interface TaskclusterErrorDetails {
   readonly url: string;
   /** HTTP status, absent when no response arrived (network error, timeout). */
   readonly statusCode?: number;
-  /** The body's `code` (e.g. `ResourceNotFound`), or a transport code (`ECONNRESET`, `ECONNABORTED` for a timeout). */
+  /**
+   * The body's `code` (e.g. `ResourceNotFound`), `InvalidResponse` for an answer
+   * that cannot be right, or without an answer one of the stable transport codes
+   * of `NetworkErrorCode` (`ECONNRESET`, `ECONNABORTED` for a timeout, ...).
+   */
   readonly code: string;
   /** Parsed response body (text when it was not JSON). */
   readonly body?: unknown;
@@ -14,6 +20,8 @@ export interface TaskclusterErrorDetails {
   readonly reason: string;
   /** Attempts made, retries included. */
   readonly attempts: number;
+  /** Without an answer: the error undici or Node raised. */
+  readonly cause?: Error;
 }
 
 /**
@@ -29,14 +37,17 @@ export class TaskclusterError extends Error {
   readonly body: unknown;
   readonly attempts: number;
 
+  /** `reason` and `url` are redacted again here, by structure, whoever builds the error. */
   constructor(details: TaskclusterErrorDetails) {
     const status = details.statusCode === undefined ? 'no response' : `HTTP ${details.statusCode}`;
+    const url = redactText(details.url);
     super(
       `${details.method} failed (${status}, ${details.code}, ${details.attempts} attempt${details.attempts === 1 ? '' : 's'}): ` +
-        `${details.reason} [${details.url}]`,
+        `${redactText(details.reason)} [${url}]`,
+      details.cause === undefined ? undefined : { cause: details.cause },
     );
     this.method = details.method;
-    this.url = details.url;
+    this.url = url;
     this.statusCode = details.statusCode;
     this.code = details.code;
     this.body = details.body;

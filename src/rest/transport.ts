@@ -1,5 +1,6 @@
 import type { Dispatcher, Pool } from 'undici';
 import { loadPool } from './lazy-modules.js';
+import { NetworkError, networkErrorOf } from './network-error.js';
 
 export interface HttpRequest {
   readonly method: string;
@@ -13,16 +14,6 @@ export interface HttpResponse {
   readonly statusCode: number;
   readonly contentType: string | undefined;
   readonly body: Buffer;
-}
-
-/** No response: the connection failed, was reset, or the attempt timed out. */
-export class NetworkError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 // One keep-alive pool per origin, shared by every client (all services of a
@@ -108,8 +99,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
-    const code = (error as { code?: unknown }).code;
-    this.reject(new NetworkError(typeof code === 'string' ? code : 'ERR_NETWORK', error.message));
+    this.reject(networkErrorOf(error));
   }
 
   private onTimeout(): void {
