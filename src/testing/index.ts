@@ -32,7 +32,9 @@ export {
 } from '../memory-broker/index.js';
 // A stand-in Taskcluster deployment: Hawk-verifying HTTP server with a fake queue.
 export {
+  FakeObjectService,
   FakeQueue,
+  FakeStorage,
   startFakeTaskcluster,
   type ApiCall,
   type ArtifactErrorReason,
@@ -40,7 +42,10 @@ export {
   type FakeAnswer,
   type FakeArtifact,
   type FakeContentArtifact,
+  type FakeDownloadMethod,
   type FakeErrorArtifact,
+  type FakeObject,
+  type FakeObjectInput,
   type FakeReferenceArtifact,
   type FakeTaskcluster,
   type FakeTaskclusterOptions,
@@ -50,5 +55,7 @@ export {
   type ResolvedRunMessage,
   type ResolveOptions,
   type ServiceFake,
+  type StorageFault,
+  type StorageRequest,
   type TaskRunFields,
 } from './fake-taskcluster/index.js';
