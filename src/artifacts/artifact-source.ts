@@ -9,6 +9,7 @@ import { ObjectService } from '../generated/clients/object.js';
 import type { Queue } from '../generated/clients/queue.js';
 import { ArtifactError } from './artifact-error.js';
 import { objectSource, type ObjectDownloadSource } from './object-source.js';
+import { rootUrlOf } from './root-url.js';
 import type { ResolvedTransferOptions } from './transfer-options.js';
 import type { TransferSource } from './transfer.js';
 
@@ -58,10 +59,4 @@ export async function artifactSource(ref: ArtifactRef, followReferences: boolean
 
 function fixedUrl(url: string, what: string): TransferSource {
   return { what, url: () => Promise.resolve(url) };
-}
-
-/** The deployment's root URL (not a proxy's: the object credentials are for the deployment itself, as the official client does). */
-function rootUrlOf(queue: Queue): string {
-  const ping = queue.buildUrl(queue.ping);
-  return ping.slice(0, ping.length - '/api/queue/v1/ping'.length);
 }

@@ -16,3 +16,4 @@ export { ArtifactError, type ArtifactErrorCode } from './artifact-error.js';
 export type { ContentHashes } from './hashes.js';
 export type { TransferOptions } from './transfer-options.js';
 export { closeTransferConnections } from './http-agent.js';
+export { uploadArtifact, uploadObject, type UploadArtifactOptions, type UploadData, type UploadObjectOptions, type UploadResult } from './upload.js';
