@@ -24,8 +24,6 @@ export * from './bindings/index.js';
 export * from './rest/index.js';
 // Artifacts and objects: downloads (reference artifacts refused unless asked), uploads.
 export * from './artifacts/index.js';
-// Scopes: satisfaction (taskcluster-lib-scopes) and what credentials are.
-export * from './scopes/index.js';
 // Listening: Pulse connections and consumers as RxJS observables.
 export * from './pulse/index.js';
 // Test kit: publisher and embedded broker.

@@ -33,6 +33,9 @@ export {
   type TemporaryCredentialsOptions,
 } from './temporary-credentials.js';
 
+// Scopes: satisfaction (taskcluster-lib-scopes) and what credentials are, to check before acting.
+export * from '../scopes/index.js';
+
 // Errors.
 export { ApiArgumentError } from './api-argument-error.js';
 export { TaskclusterError } from './taskcluster-error.js';
