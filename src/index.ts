@@ -22,6 +22,8 @@ export * from './bindings/index.js';
 
 // REST client (generated from API references).
 export * from './rest/index.js';
+// Artifacts and objects: downloads (reference artifacts refused unless asked), uploads.
+export * from './artifacts/index.js';
 // Listening: Pulse connections and consumers as RxJS observables.
 export * from './pulse/index.js';
 // Test kit: publisher and embedded broker.

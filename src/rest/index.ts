@@ -21,6 +21,9 @@ export type { EntrySpec, ServiceSpec } from './service-spec.js';
 export type { SignedUrlOptions } from './signed-url.js';
 export { closeConnections } from './transport.js';
 
+// Task definitions cached by taskId, one request shared by concurrent callers.
+export { TaskCache, type TaskCacheOptions } from './task-cache.js';
+
 // Options and credentials.
 export { DEFAULT_OPTIONS, type Certificate, type ClientOptions, type Credentials, type CredentialsProvider } from './options.js';
 export { fromEnv } from './from-env.js';
@@ -29,6 +32,9 @@ export {
   type TemporaryCredentials,
   type TemporaryCredentialsOptions,
 } from './temporary-credentials.js';
+
+// Scopes: satisfaction (taskcluster-lib-scopes) and what credentials are, to check before acting.
+export * from '../scopes/index.js';
 
 // Errors.
 export { ApiArgumentError } from './api-argument-error.js';

@@ -33,7 +33,9 @@ export {
 } from '../memory-broker/index.js';
 // A stand-in Taskcluster deployment: Hawk-verifying HTTP server with a fake queue.
 export {
+  FakeObjectService,
   FakeQueue,
+  FakeStorage,
   startFakeTaskcluster,
   type ApiAnswer,
   type ApiCall,
@@ -46,7 +48,10 @@ export {
   type FakeAnswer,
   type FakeArtifact,
   type FakeContentArtifact,
+  type FakeDownloadMethod,
   type FakeErrorArtifact,
+  type FakeObject,
+  type FakeObjectInput,
   type FakeReferenceArtifact,
   type FakeTaskcluster,
   type FakeTaskclusterOptions,
@@ -56,5 +61,7 @@ export {
   type ResolvedRunMessage,
   type ResolveOptions,
   type ServiceFake,
+  type StorageFault,
+  type StorageRequest,
   type TaskRunFields,
 } from './fake-taskcluster/index.js';

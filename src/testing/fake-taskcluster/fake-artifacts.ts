@@ -1,16 +1,18 @@
 /**
- * The fake queue's artifacts: what a test stores with `addArtifact`, answered
- * the way the queue's artifact methods answer (services/queue/src/artifacts.js):
- * lists and info (`listArtifacts`, `artifactInfo`, …), content answers by
- * storage type (`artifact`, `latestArtifact`) and redirects (`getArtifact`,
- * `getLatestArtifact`), with content served from the fake's own storage URL.
+ * The fake queue's artifacts: what a test stores with `addArtifact` (or a bot
+ * with `createArtifact`), answered the way the queue's artifact methods
+ * answer (services/queue/src/artifacts.js): lists and info (`listArtifacts`,
+ * `artifactInfo`, …), content answers by storage type (`artifact`,
+ * `latestArtifact`) and redirects (`getArtifact`, `getLatestArtifact`), with
+ * content kept in the fake storage (`s3`) or the fake object service (`object`).
  */
-import type { ServerResponse } from 'node:http';
 import type { ArtifactContentResponse, ArtifactResponse, ListArtifactsResponse, PostArtifactRequest, TaskStatus } from '../../generated/types/queue.js';
 import type { Credentials } from '../../rest/options.js';
+import { slugid } from '../../rest/slugid.js';
 import { createTemporaryCredentials } from '../../rest/temporary-credentials.js';
 import { errorAnswer, type ApiCall, type FakeAnswer } from './api-call.js';
-import { sendJson, type VerifiedRequest } from './hawk-server.js';
+import { storageKey, type FakeObjectService } from './fake-object-service.js';
+import type { FakeStorage } from './fake-storage.js';
 import { isAnswer, pageOf } from './pagination.js';
 
 /** Why a worker could not upload an artifact (an `error` artifact). */
@@ -29,6 +31,8 @@ interface FakeArtifactBase {
 export interface FakeContentArtifact extends FakeArtifactBase {
   readonly storageType?: 's3' | 'object';
   readonly content: string | Uint8Array;
+  /** `s3` only: served with this `Content-Encoding` (content given encoded), as S3 serves gzipped logs. */
+  readonly contentEncoding?: 'gzip' | 'deflate' | 'br';
 }
 
 /** A `reference` artifact: the queue redirects to `url`. */
@@ -52,12 +56,12 @@ interface StoredArtifact {
   /** What listArtifacts and artifactInfo answer. */
   readonly info: ArtifactResponse;
   readonly content?: Buffer;
+  readonly contentEncoding?: string;
   readonly url?: string;
   readonly error?: { readonly reason: string; readonly message: string };
+  /** Object artifacts created by a bot: set until finishArtifact. */
+  readonly uploadId?: string;
 }
-
-/** Where `getArtifact` redirects to (a real queue redirects to S3 or object storage). */
-export const ARTIFACT_STORAGE_PATH = '/fake-artifact-storage/';
 const ERROR_REASONS: readonly ArtifactErrorReason[] = ['file-missing-on-worker', 'invalid-resource-on-worker', 'too-large-file-on-worker', 'file-not-readable-on-worker'];
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -68,10 +72,13 @@ export class FakeArtifactStore {
   /**
    * @param statusOf the task's current status, or undefined for an unknown task
    * @param issuer signs the download credentials of `object` artifacts, as the queue signs them with its own
+   * @param storage keeps `s3` content; @param objects keeps `object` content
    */
   constructor(
     private readonly statusOf: (taskId: string) => TaskStatus | undefined,
     private readonly issuer: Credentials,
+    private readonly storage: FakeStorage,
+    private readonly objects: FakeObjectService,
   ) {}
 
   /** Stores an artifact of `taskId` (which must exist); throws a TypeError naming the field and rule. */
@@ -89,9 +96,18 @@ export class FakeArtifactStore {
     const expires = new Date(artifact.expires ?? status.expires);
     if (Number.isNaN(expires.getTime())) throw new TypeError(`${where}: expires must be a Date or an ISO 8601 date-time`);
     const stored = storedArtifact(where, name, runId, expires.toJSON(), artifact);
+    if (stored.content && stored.info.storageType === 'object') {
+      this.objects.addObject(objectName(taskId, runId, name), { content: stored.content, contentType: stored.info.contentType, projectId: status.projectId, expires: stored.info.expires });
+    } else if (stored.content) {
+      this.storage.put(artifactKey(taskId, runId, name), stored.content, stored.info.contentType, stored.contentEncoding);
+    }
+    this.keep(taskId, stored);
+  }
+
+  private keep(taskId: string, stored: StoredArtifact): void {
     let artifacts = this.byTask.get(taskId);
     if (!artifacts) this.byTask.set(taskId, (artifacts = new Map()));
-    artifacts.set(`${runId}/${name}`, stored);
+    artifacts.set(`${stored.runId}/${stored.info.name}`, stored);
   }
 
   /** The queue's artifact methods, by name. */
@@ -102,23 +118,75 @@ export class FakeArtifactStore {
     latestArtifactInfo: (call) => this.withRun(call, true, (runId) => this.withArtifact(call, runId, (artifact) => ({ status: 200, body: artifact.info }))),
     artifact: (call) => this.withDownload(call, runIdParam(call), (artifact) => this.content(call, artifact)),
     latestArtifact: (call) => this.withRun(call, true, (runId) => this.withDownload(call, runId, (artifact) => this.content(call, artifact))),
-    getArtifact: (call) => this.withDownload(call, runIdParam(call), (artifact) => redirect(call, artifact)),
-    getLatestArtifact: (call) => this.withRun(call, true, (runId) => this.withDownload(call, runId, (artifact) => redirect(call, artifact))),
+    getArtifact: (call) => this.withDownload(call, runIdParam(call), (artifact) => this.redirect(call, artifact)),
+    getLatestArtifact: (call) => this.withRun(call, true, (runId) => this.withDownload(call, runId, (artifact) => this.redirect(call, artifact))),
+    createArtifact: (call) => this.withRun(call, false, (runId) => this.create(call, runId)),
+    finishArtifact: (call) => this.withRun(call, false, (runId) => this.finish(call, runId)),
   };
 
-  /** Serves content at the storage URLs the answers point to; false for other paths. */
-  serveStorage(request: VerifiedRequest, response: ServerResponse): boolean {
-    if (!request.path.startsWith(ARTIFACT_STORAGE_PATH) || request.method !== 'GET') return false;
-    const [taskId = '', runId = '', ...name] = request.path.slice(ARTIFACT_STORAGE_PATH.length).split('/');
-    const artifact = this.byTask.get(decodeURIComponent(taskId))?.get(`${runId}/${decodeURIComponent(name.join('/'))}`);
-    if (!artifact?.content) {
-      sendJson(response, 404, { code: 'ResourceNotFound', message: 'no such artifact in the fake storage' });
-    } else {
-      response.writeHead(200, { 'content-type': artifact.info.contentType, 'content-length': artifact.content.length });
-      response.end(artifact.content);
+  /** `createArtifact`, as the queue does it for a running run: object artifacts get an upload on the object service and credentials for it. */
+  private create(call: ApiCall, runId: number): FakeAnswer {
+    const taskId = call.params.taskId!;
+    const name = call.params.name!;
+    const status = this.statusOf(taskId)!;
+    const run = status.runs[runId]!;
+    const recentException = run.state === 'exception' && Date.parse(run.resolved ?? '') > Date.now() - 25 * 60 * 1000;
+    if (run.state !== 'running' && !recentException) {
+      return errorAnswer(call, 409, 'RequestConflict', `Artifacts cannot be created for a task after it is resolved (run ${runId} is ${run.state})`);
     }
-    return true;
+    const request = call.body as PostArtifactRequest;
+    if (Date.parse(request.expires) > Date.parse(status.expires)) {
+      return errorAnswer(call, 400, 'InputError', 'artifacts may not expire after the task they belong to expires');
+    }
+    const contentType = 'contentType' in request && request.contentType !== undefined ? request.contentType : 'application/binary';
+    const info = { storageType: request.storageType, name, expires: request.expires, contentType };
+    const existing = this.byTask.get(taskId)?.get(`${runId}/${name}`);
+    if (existing && existing.uploadId === undefined) return errorAnswer(call, 409, 'RequestConflict', `Artifact ${name} already exists`);
+    switch (request.storageType) {
+      case 'object': {
+        const object = objectName(taskId, runId, name);
+        const uploadId = slugid();
+        this.objects.reserve(object, status.projectId, uploadId, request.expires);
+        this.pending.set(`${taskId}/${runId}/${name}`, { runId, info, uploadId });
+        const credentials = createTemporaryCredentials({
+          clientId: `artifact-upload/${taskId}/${runId}/on/fake-worker-group/fake-worker-1`,
+          expiry: new Date(Math.min(Date.now() + 24 * HOUR_MS, Date.parse(request.expires))),
+          scopes: [`object:upload:${status.projectId}:${object}`],
+          credentials: this.issuer,
+        });
+        return { status: 200, body: { storageType: 'object', name: object, projectId: status.projectId, uploadId, expires: request.expires, credentials } };
+      }
+      case 'reference':
+        this.keep(taskId, { runId, info, url: request.url });
+        return { status: 200, body: { storageType: 'reference' } };
+      case 'error':
+        this.keep(taskId, { runId, info, error: { reason: request.reason, message: request.message } });
+        return { status: 200, body: { storageType: 'error' } };
+      default:
+        return errorAnswer(call, 400, 'NotFaked', `the fake queue creates object, reference and error artifacts, not ${request.storageType}`);
+    }
   }
+
+  /** `finishArtifact`: the object must be finished on the object service; then the artifact is present. */
+  private finish(call: ApiCall, runId: number): FakeAnswer {
+    const taskId = call.params.taskId!;
+    const name = call.params.name!;
+    const key = `${taskId}/${runId}/${name}`;
+    const pending = this.pending.get(key);
+    if (!pending) {
+      const present = this.byTask.get(taskId)?.get(`${runId}/${name}`);
+      if (present?.info.storageType === 'object') return { status: 204 };
+      return errorAnswer(call, present ? 400 : 404, present ? 'InputError' : 'ResourceNotFound', present ? 'Only object artifacts can be finished' : 'Artifact not found');
+    }
+    if ((call.body as { uploadId?: unknown }).uploadId !== pending.uploadId) return errorAnswer(call, 400, 'InputError', 'given uploadId does not match that for the artifact');
+    const object = this.objects.getObject(objectName(taskId, runId, name));
+    if (!object || object.uploadId !== undefined || !object.content) return errorAnswer(call, 400, 'InputError', 'Object storing artifact data does not exist');
+    this.pending.delete(key);
+    this.keep(taskId, { runId, info: { ...pending.info, contentType: object.contentType, contentLength: object.content.length }, content: object.content });
+    return { status: 204 };
+  }
+
+  private readonly pending = new Map<string, { runId: number; info: ArtifactResponse; uploadId: string }>();
 
   private list(call: ApiCall, runId: number): FakeAnswer {
     const artifacts = [...(this.byTask.get(call.params.taskId!)?.values() ?? [])].filter((artifact) => artifact.runId === runId);
@@ -134,20 +202,35 @@ export class FakeArtifactStore {
     const { storageType, name } = artifact.info;
     let body: ArtifactContentResponse;
     if (storageType === 'object') {
-      const objectName = `t/${call.params.taskId}/${artifact.runId}/${name}`;
+      const object = objectName(call.params.taskId!, artifact.runId, name);
       const credentials = createTemporaryCredentials({
         clientId: `artifact-download/${call.params.taskId}/${artifact.runId}/${name}`,
         expiry: new Date(Date.now() + HOUR_MS),
-        scopes: [`object:download:${objectName}`],
+        scopes: [`object:download:${object}`],
         credentials: this.issuer,
       });
-      body = { storageType, name: objectName, credentials };
+      body = { storageType, name: object, credentials };
     } else if (artifact.error) {
       body = { storageType: 'error', ...artifact.error };
     } else {
-      body = { storageType: storageType === 'reference' ? 'reference' : 's3', url: downloadUrl(call, artifact) };
+      body = { storageType: storageType === 'reference' ? 'reference' : 's3', url: this.downloadUrl(call, artifact) };
     }
     return { status: 200, body };
+  }
+
+  /** `getArtifact`: 303 to the content (424 with the worker's reason for an error artifact), as the queue redirects. */
+  private redirect(call: ApiCall, artifact: StoredArtifact): FakeAnswer {
+    const headers = { 'x-taskcluster-artifact-storage-type': artifact.info.storageType };
+    if (artifact.error) return { status: 424, body: { ...artifact.error }, headers };
+    const url = this.downloadUrl(call, artifact);
+    return { status: 303, headers: { ...headers, location: url }, body: { storageType: artifact.info.storageType, url } };
+  }
+
+  private downloadUrl(call: ApiCall, artifact: StoredArtifact): string {
+    if (artifact.url !== undefined) return artifact.url;
+    const taskId = call.params.taskId!;
+    const name = artifact.info.name;
+    return this.storage.url(artifact.info.storageType === 'object' ? storageKey(objectName(taskId, artifact.runId, name)) : artifactKey(taskId, artifact.runId, name));
   }
 
   /** Runs `answer` with the run the call names, or the latest run; 404 as the queue answers for an unknown task or run. */
@@ -189,7 +272,11 @@ function storedArtifact(where: string, name: string, runId: number, expires: str
         throw new TypeError(`${where}: content must be a string or a Buffer (for ${storageType} artifacts)`);
       }
       const content = Buffer.from(artifact.content);
-      return { runId, info: { ...info, contentLength: content.length }, content };
+      const encoding = artifact.contentEncoding;
+      if (encoding !== undefined && !(storageType === 's3' && ['gzip', 'deflate', 'br'].includes(encoding))) {
+        throw new TypeError(`${where}: contentEncoding must be gzip, deflate or br, for s3 artifacts only`);
+      }
+      return { runId, info: { ...info, contentLength: content.length }, content, ...(encoding ? { contentEncoding: encoding } : {}) };
     }
     case 'reference':
       if (typeof artifact.url !== 'string' || !URL.canParse(artifact.url)) throw new TypeError(`${where}: url must be an absolute URL (for reference artifacts)`);
@@ -203,18 +290,14 @@ function storedArtifact(where: string, name: string, runId: number, expires: str
   }
 }
 
-/** `getArtifact`: 303 to the content (424 with the worker's reason for an error artifact), as the queue redirects. */
-function redirect(call: ApiCall, artifact: StoredArtifact): FakeAnswer {
-  const headers = { 'x-taskcluster-artifact-storage-type': artifact.info.storageType };
-  if (artifact.error) return { status: 424, body: { ...artifact.error }, headers };
-  const url = downloadUrl(call, artifact);
-  return { status: 303, headers: { ...headers, location: url }, body: { storageType: artifact.info.storageType, url } };
+/** Where the fake storage keeps an `s3` artifact's bytes. */
+function artifactKey(taskId: string, runId: number, name: string): string {
+  return `artifacts/${taskId}/${runId}/${name}`;
 }
 
-function downloadUrl(call: ApiCall, artifact: StoredArtifact): string {
-  if (artifact.url !== undefined) return artifact.url;
-  const path = [call.params.taskId!, String(artifact.runId), ...artifact.info.name.split('/')].map(encodeURIComponent).join('/');
-  return `${call.rootUrl}${ARTIFACT_STORAGE_PATH}${path}`;
+/** The object holding an `object` artifact, named as the queue names it. */
+function objectName(taskId: string, runId: number, name: string): string {
+  return `t/${taskId}/${runId}/${name}`;
 }
 
 function runIdParam(call: ApiCall): number {

@@ -5,7 +5,6 @@
  * (`addTask`, `resolveTask`, `addArtifact`) and bots see them over HTTP.
  */
 import { randomBytes } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import type {
   CreateTaskRequest,
   ListTaskGroupResponse,
@@ -22,7 +21,8 @@ import { errorAnswer, type ApiCall, type FakeAnswer } from './api-call.js';
 import { resolvedRunMessage } from '../messages/queue-messages.js';
 import { advanceRun } from '../messages/task-runs.js';
 import { FakeArtifactStore, type FakeArtifact } from './fake-artifacts.js';
-import type { VerifiedRequest } from './hawk-server.js';
+import { FakeObjectService } from './fake-object-service.js';
+import { FakeStorage } from './fake-storage.js';
 import { fakeTaskRequest, initialStatus, SLUGID_PATTERN, taskDefinition, TaskInputError } from './task-definition.js';
 
 export interface FakeQueueOptions {
@@ -37,6 +37,10 @@ export interface FakeQueueOptions {
    * so its server accepts them).
    */
   readonly credentials?: Credentials;
+  /** Keeps `s3` artifact content. Default: one not started (content artifacts then have no URL). */
+  readonly storage?: FakeStorage;
+  /** Keeps `object` artifact content. Default: one on `storage`. */
+  readonly objects?: FakeObjectService;
 }
 
 /** A task for `addTask`: any createTask field; the rest is filled in. */
@@ -97,7 +101,8 @@ export class FakeQueue {
   constructor(options: FakeQueueOptions = {}) {
     this.validator = options.validate === false ? undefined : packageValidator();
     const issuer = options.credentials ?? { clientId: 'fake-queue', accessToken: randomBytes(24).toString('base64url') };
-    this.artifacts = new FakeArtifactStore((taskId) => this.tasks.get(taskId)?.status, issuer);
+    const storage = options.storage ?? new FakeStorage();
+    this.artifacts = new FakeArtifactStore((taskId) => this.tasks.get(taskId)?.status, issuer, storage, options.objects ?? new FakeObjectService(storage));
   }
 
   /**
@@ -145,6 +150,15 @@ export class FakeQueue {
   }
 
   /**
+   * A worker claims the task: its pending run (or a new one) becomes
+   * `running`, so the bot may create artifacts on it. Returns the run's id.
+   */
+  startRun(taskId: string, options: Pick<ResolveOptions, 'workerGroup' | 'workerId'> = {}): number {
+    const record = this.record(taskId, 'FakeQueue.startRun');
+    return advanceRun(record.status, 'running', options).runId;
+  }
+
+  /**
    * Stores an artifact of a run (default the latest): content the fake serves
    * (`s3`, the default, or `object`), a `reference` to a URL, or an `error`.
    * The queue's artifact methods answer from these.
@@ -159,10 +173,6 @@ export class FakeQueue {
     return handler?.(call);
   };
 
-  /** Serves artifact content at the storage URLs `getArtifact` redirects to; false for other paths. */
-  serveStorage(request: VerifiedRequest, response: ServerResponse): boolean {
-    return this.artifacts.serveStorage(request, response);
-  }
 
   private readonly handlers: Readonly<Record<string, (call: ApiCall) => FakeAnswer>> = {
     ping: () => ({ status: 200, body: { alive: true, uptime: process.uptime() } }),

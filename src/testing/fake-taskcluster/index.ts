@@ -16,6 +16,8 @@ export {
   type FakeErrorArtifact,
   type FakeReferenceArtifact,
 } from './fake-artifacts.js';
+export { FakeObjectService, type FakeDownloadMethod, type FakeObject, type FakeObjectInput } from './fake-object-service.js';
+export { FakeStorage, type StorageFault, type StorageRequest } from './fake-storage.js';
 export type { ApiCall, FakeAnswer, RecordedCall, ServiceFake } from './api-call.js';
 export type { ApiAnswer, ApiCallOf, ApiMethodName, ApiOutput, ApiOverride, ErrorStatus, SuccessStatus } from './api-answers.js';
 export type { Authentication, ClientTokens, Ext } from './hawk-authentication.js';

@@ -11,7 +11,9 @@ import { dispatchApiCall, unknownRoute } from './api-dispatcher.js';
 import { isApiMethod } from './api-routes.js';
 import type { ClientTokens } from './hawk-authentication.js';
 import { startHawkServer, type Refusal, type VerifiedRequest } from './hawk-server.js';
+import { FakeObjectService } from './fake-object-service.js';
 import { FakeQueue } from './fake-queue.js';
+import { FakeStorage } from './fake-storage.js';
 import { serveReferenceFiles } from './reference-files.js';
 
 export interface FakeTaskclusterOptions {
@@ -38,6 +40,14 @@ export interface FakeTaskcluster {
   readonly calls: readonly RecordedCall[];
   /** The fake queue's tasks: set them up here, check what the bot did to them. */
   readonly queue: FakeQueue;
+  /** The fake object service's objects: add some, check what the bot uploaded. */
+  readonly objects: FakeObjectService;
+  /**
+   * Where artifact and object bytes live (a server of its own, as S3 is):
+   * inject faults here (`storage.injectFault('public/build.zip', {status: 503})`)
+   * and see every transfer in `storage.requests`.
+   */
+  readonly storage: FakeStorage;
   /**
    * Answers `service.method` calls with `answer` before the fakes do (for
    * methods not faked, or to make one fail); `answer` returning undefined
@@ -53,17 +63,19 @@ export interface FakeTaskcluster {
 /** Starts a fake deployment on a free port. */
 export async function startFakeTaskcluster(options: FakeTaskclusterOptions = {}): Promise<FakeTaskcluster> {
   const credentials = { clientId: 'fake-taskcluster/tester', accessToken: randomBytes(24).toString('base64url') };
-  const queue = new FakeQueue({ validate: options.validate ?? true, credentials });
+  const storage = new FakeStorage();
+  await storage.start();
+  const objects = new FakeObjectService(storage);
+  const queue = new FakeQueue({ validate: options.validate ?? true, credentials, storage, objects });
   const overrides = new Map<string, ServiceFake>();
   const calls: RecordedCall[] = [];
   let rootUrl = '';
   const validator = options.validate === false ? undefined : packageValidator();
-  const api = { rootUrl: () => rootUrl, services: { queue: queue.answer }, overrides, calls, validator };
+  const api = { rootUrl: () => rootUrl, services: { queue: queue.answer, object: objects.answer }, overrides, calls, validator };
 
   const server = await startHawkServer({ ...options.clients, [credentials.clientId]: credentials.accessToken }, (request, response) => {
     if (dispatchApiCall(api, request, response)) return;
     if (serveReferenceFiles(request, response)) return;
-    if (queue.serveStorage(request, response)) return;
     unknownRoute(request, response);
   });
   rootUrl = server.rootUrl;
@@ -75,6 +87,8 @@ export async function startFakeTaskcluster(options: FakeTaskclusterOptions = {})
     refusals: server.refusals,
     calls,
     queue,
+    objects,
+    storage,
     override(name, answer) {
       if (typeof name !== 'string' || !/^[\w-]+\.\w+$/.test(name)) throw new TypeError(`override: api must be "<service>.<method>", e.g. "queue.task"; got "${String(name)}"`);
       if (!isApiMethod(name)) throw new TypeError(`override: api must be a method of the API references shipped with this package; there is no ${name}`);
@@ -84,6 +98,8 @@ export async function startFakeTaskcluster(options: FakeTaskclusterOptions = {})
         if (overrides.get(name) === answer) overrides.delete(name);
       };
     },
-    close: () => server.close(),
+    close: async () => {
+      await Promise.all([server.close(), storage.close()]);
+    },
   };
 }
