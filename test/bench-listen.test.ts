@@ -2,12 +2,14 @@
  * bench:listen measures what it says: every contender drains a pre-filled
  * queue (real RabbitMQ) doing its per-message work, and leaves every message
  * acked; the ratios pick the right baseline; bad knobs are refused by name.
+ * Our client comes from dist/, as in the bench (`npm test` builds it first).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import amqplib from 'amqplib';
 import { drain } from '../bench/listen/contender.js';
 import { CONTENDERS, PEERS } from '../bench/listen/contenders/index.js';
+import { clientSourceOf } from '../bench/listen/client-source.js';
 import { readKnobs } from '../bench/listen/knobs.js';
 import { median, summarize, targets } from '../bench/listen/report.js';
 import { declareExchange, declareQueue, exchange, fill } from '../bench/listen/workload.js';
@@ -124,5 +126,6 @@ describe('bench:listen knobs', () => {
     assert.throws(() => readKnobs({ BENCH_PREFETCH: '0' }, NAMES), /BENCH_PREFETCH must be an integer from 1 to 65535/);
     assert.throws(() => readKnobs({ BENCH_QUEUE_TYPE: 'stream' }, NAMES), /BENCH_QUEUE_TYPE must be "classic" or "quorum", got "stream"/);
     assert.throws(() => readKnobs({ BENCH_CONTENDERS: 'listen,kafka' }, NAMES), /BENCH_CONTENDERS must list some of .*; unknown: kafka/);
+    assert.throws(() => clientSourceOf({ BENCH_CLIENT: 'lib' }), /BENCH_CLIENT must be "dist" or "src", got "lib"/);
   });
 });

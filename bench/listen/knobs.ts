@@ -7,6 +7,7 @@
  *   BENCH_CONTENDERS       comma-separated names to run (all): ceiling, amqplib, rascal, acm, listen, consume
  *   BENCH_LATENCY_SAMPLES  publish-to-handler round trips per side; 0 skips (2000)
  *   BENCH_MEMORY_MESSAGES  messages streamed through listen() for the heap check; 0 skips (200000)
+ *   BENCH_CLIENT           dist | src: our client as built (what users run; the default) or through tsx
  *   BENCH_RABBIT_URL       the broker (amqp://guest:guest@127.0.0.1:5672)
  */
 import type { QueueType } from './workload.js';

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import amqplib from 'amqplib';
-import { PulseClient } from '../../src/pulse/index.js';
+import { loadPulse } from './client-source.js';
 import { withDeadline } from './deadline.js';
 import { BENCH_URL, binding, body, exchange, PUBLISH_OPTIONS, routingKey, RUN_ID } from './workload.js';
 
@@ -64,6 +64,7 @@ async function rawConsumer(prefetch: number, onArrival: Arrival): Promise<() => 
 
 /** listen() on its default exclusive queue; resolves once consuming. */
 async function listenConsumer(prefetch: number, onArrival: Arrival): Promise<() => Promise<void>> {
+  const { PulseClient } = await loadPulse();
   const client = new PulseClient({ url: BENCH_URL, connectionName: `bench-latency-listen-${RUN_ID}` });
   const consuming = new Promise((resolve) => client.once('consuming', resolve));
   const subscription = client.listen(binding, { prefetch }).subscribe((message) => onArrival((message.payload as unknown as { sentAt: number }).sentAt));

@@ -9,11 +9,13 @@
  * Then publish-to-handler latency (raw amqplib vs listen()), then heap and RSS
  * while messages stream through listen(). Prints medians, spreads, ratios and
  * whether the targets are met. Knobs: see ./knobs.ts. Uses only the broker at
- * BENCH_RABBIT_URL (127.0.0.1:5672), and deletes what it declares.
+ * BENCH_RABBIT_URL (127.0.0.1:5672), and deletes what it declares. Our client
+ * is the build in dist/ by default, as the peers are the JavaScript they ship.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import amqplib from 'amqplib';
+import { clientSourceOf, type ClientSource } from './client-source.js';
 import { drain, type Contender, type DrainResult } from './contender.js';
 import { CONTENDERS, PEERS } from './contenders/index.js';
 import { readKnobs, type Knobs } from './knobs.js';
@@ -27,7 +29,7 @@ const WARM_UP_MESSAGES = 3_000;
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-async function main(knobs: Knobs): Promise<void> {
+async function main(knobs: Knobs, clientSource: ClientSource): Promise<void> {
   const contenders = CONTENDERS.filter((contender) => knobs.contenders.includes(contender.name));
   const admin = await amqplib.connect(BENCH_URL, { noDelay: true, clientProperties: { connection_name: `bench-listen-admin-${RUN_ID}` } });
   const channel = await admin.createChannel();
@@ -46,7 +48,7 @@ async function main(knobs: Knobs): Promise<void> {
   try {
     console.log(
       `bench:listen — ${fmt(knobs.messages)} messages per run, ${knobs.rounds} rounds, prefetch ${knobs.prefetch}, ${knobs.queueType} queues, ` +
-        `${body(0).length}-byte payloads + ${CC.length} CC routes\n`,
+        `${body(0).length}-byte payloads + ${CC.length} CC routes; our client from ${clientSource}/\n`,
     );
     for (const contender of contenders) await runOnce(contender, 'warm-up', Math.min(WARM_UP_MESSAGES, knobs.messages));
     const runs = new Map<string, DrainResult[]>(contenders.map((contender) => [contender.name, []]));
@@ -90,4 +92,4 @@ async function main(knobs: Knobs): Promise<void> {
   }
 }
 
-await main(readKnobs(process.env, CONTENDERS.map((contender) => contender.name)));
+await main(readKnobs(process.env, CONTENDERS.map((contender) => contender.name)), clientSourceOf(process.env));

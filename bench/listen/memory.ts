@@ -1,7 +1,7 @@
 /** Heap and RSS after GC while many messages stream through listen(): they must stay flat. */
 import { performance } from 'node:perf_hooks';
 import amqplib from 'amqplib';
-import { PulseClient } from '../../src/pulse/index.js';
+import { loadPulse } from './client-source.js';
 import { withDeadline } from './deadline.js';
 import { BENCH_URL, binding, body, exchange, PUBLISH_OPTIONS, routingKey, RUN_ID } from './workload.js';
 
@@ -12,6 +12,7 @@ export interface MemorySample {
 }
 
 export async function measureMemory(messages: number, prefetch: number, gc: () => void): Promise<{ samples: MemorySample[]; messagesPerSecond: number }> {
+  const { PulseClient } = await loadPulse();
   const publisherConnection = await amqplib.connect(BENCH_URL, { noDelay: true, clientProperties: { connection_name: `bench-memory-publisher-${RUN_ID}` } });
   const client = new PulseClient({ url: BENCH_URL, connectionName: `bench-memory-${RUN_ID}` });
   try {

@@ -1,4 +1,5 @@
-import { PulseClient } from '../../../src/pulse/index.js';
+import type { PulseClient } from '../../../src/pulse/index.js';
+import { loadPulse } from '../client-source.js';
 import type { Contender, Stop } from '../contender.js';
 import { BENCH_URL, binding, RUN_ID } from '../workload.js';
 
@@ -32,7 +33,8 @@ export const pulseConsume: Contender = {
 };
 
 async function withClient(name: string, subscribe: (client: PulseClient) => { unsubscribe(): void }): Promise<Stop> {
-  const client = new PulseClient({ url: BENCH_URL, connectionName: `bench-${name}-${RUN_ID}` });
+  const { PulseClient: Client } = await loadPulse();
+  const client = new Client({ url: BENCH_URL, connectionName: `bench-${name}-${RUN_ID}` });
   const subscription = subscribe(client);
   return async () => {
     subscription.unsubscribe();
