@@ -14,10 +14,20 @@ import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
 import { publishCommand } from './commands/publish.js';
 import { queueCommand } from './commands/queue.js';
+import { replayCommand } from './commands/replay.js';
 import { signedUrlCommand } from './commands/signed-url.js';
 import { UsageError } from './usage-error.js';
 
-const commands: readonly Command[] = [listenCommand, bindingsCommand, callCommand, signedUrlCommand, publishCommand, queueCommand, listCommand];
+const commands: readonly Command[] = [
+  listenCommand,
+  replayCommand,
+  bindingsCommand,
+  callCommand,
+  signedUrlCommand,
+  publishCommand,
+  queueCommand,
+  listCommand,
+];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
