@@ -10,6 +10,7 @@ import { ApiArgumentError } from '../rest/api-argument-error.js';
 import { wantsHelp, type Command, type CommandContext } from './command.js';
 import { bindingsCommand } from './commands/bindings.js';
 import { callCommand } from './commands/call.js';
+import { inspectCommand } from './commands/inspect.js';
 import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
 import { publishCommand } from './commands/publish.js';
@@ -20,6 +21,7 @@ import { UsageError } from './usage-error.js';
 
 const commands: readonly Command[] = [
   listenCommand,
+  inspectCommand,
   replayCommand,
   bindingsCommand,
   callCommand,
