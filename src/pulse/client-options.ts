@@ -17,9 +17,9 @@ export interface PulseClientOptions {
    * `memory://test`. The password may hold reserved characters unencoded:
    * the userinfo ends at the last `@`.
    */
-  readonly url?: string;
+  readonly url?: string | BrokerAddress;
   /** Several broker URLs, tried in turn on (re)connection: failover across nodes of a cluster. */
-  readonly urls?: readonly string[];
+  readonly urls?: readonly (string | BrokerAddress)[];
   readonly username?: string;
   readonly password?: string;
   readonly hostname?: string;
@@ -83,7 +83,7 @@ export function resolveClientOptions(options: PulseClientOptions): ResolvedClien
     if (urls.length === 0) throw new PulseConfigError('urls', 'must hold at least one URL');
     addresses = urls.map((url, i) => {
       const field = options.url !== undefined ? 'url' : `urls[${i}]`;
-      const address = BrokerAddress.parse(url, field);
+      const address = url instanceof BrokerAddress ? url : BrokerAddress.parse(url, field);
       checkScheme(address, field);
       return address;
     });

@@ -65,3 +65,6 @@ export {
   type StorageRequest,
   type TaskRunFields,
 } from './fake-taskcluster/index.js';
+// Recordings (JSON lines, as `tc-pulse listen --record` writes them): read, write, replay, feed to a bot.
+export * from '../recording/index.js';
+export { feedRecording, type FeedRecordingOptions } from './feed-recording.js';

@@ -1,3 +1,5 @@
+import { recordOf } from '../../recording/record-of-message.js';
+import { RecordingWriter } from '../../recording/recording-writer.js';
 import type { Command } from '../command.js';
 import { bindingsFromArguments } from '../listen-bindings.js';
 import { messageFormatFlags, messageFormatFrom, messageFormatHelp } from '../message-format.js';
@@ -29,6 +31,8 @@ Options:
   --queue <name>     a durable queue queue/<namespace>/<name> that outlives this
                      command (default: an exclusive queue deleted on exit)
   --count <n>        exit after n messages
+  --record <file>    also write every message to <file> as JSON lines (exchange,
+                     routing key, CC, properties, body), for "tc-pulse replay"
 ${messageFormatHelp}
   -h, --help         this help
 
@@ -38,11 +42,13 @@ Example:
   tc-pulse listen queue.taskCompleted --provisionerId proj-x | jq .fields.taskId
   tc-pulse listen queue.taskCompleted queue.taskFailed queue.taskException --taskGroupId fN1ApJ8dRmCLkJ1GBhoqSw
   tc-pulse listen exchange/taskcluster-github/v1/push 'primary.mozilla.#'
+  tc-pulse listen queue.taskCompleted --record completed.jsonl
 `,
   async run(args, { stdout, stderr, env, signal }) {
     const { values, bindings } = bindingsFromArguments(args, {
       queue: { type: 'string' },
       count: { type: 'string' },
+      record: { type: 'string' },
       ...messageFormatFlags,
       ...pulseFlags,
     });
@@ -51,7 +57,13 @@ Example:
       throw new UsageError(`--count must be a positive integer, got "${String(values.count)}"`);
     }
     const printer = new MessagePrinter(stdout, messageFormatFrom(values, stdout.isTTY === true));
+    if (values.record === '') throw new UsageError('--record needs a file name');
     const client = pulseClientFrom(values, env);
+    // Opened before connecting: a file that cannot be written stops the command first.
+    const recording = typeof values.record === 'string' ? await RecordingWriter.open(values.record).catch(async (error: unknown) => {
+      await client.close();
+      throw error;
+    }) : undefined;
 
     client.on('error', (error) => stderr.write(`warning: ${error.message}\n`));
     client.on('reconnecting', ({ attempt, delayMs, error }) =>
@@ -68,6 +80,7 @@ Example:
           .listen(bindings, typeof values.queue === 'string' ? { queueName: values.queue } : {})
           .subscribe({
             next: (message) => {
+              recording?.write(recordOf(message));
               printer.print(message);
               if (count !== undefined && printer.count >= count) {
                 subscription.unsubscribe();
@@ -85,6 +98,7 @@ Example:
     } finally {
       printer.end();
       await client.close();
+      await recording?.close();
     }
     return 0;
   },
