@@ -141,7 +141,8 @@ export class FakeArtifactStore {
         scopes: [`object:download:${objectName}`],
         credentials: this.issuer,
       });
-      body = { storageType, name: objectName, credentials };
+      // A plain copy: the credentials' own JSON form masks the token.
+      body = { storageType, name: objectName, credentials: { ...credentials } };
     } else if (artifact.error) {
       body = { storageType: 'error', ...artifact.error };
     } else {
