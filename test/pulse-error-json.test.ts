@@ -103,7 +103,8 @@ describe('toJSON of every public error class', () => {
         assert.match(json.message, /^handler failed on delivery 3 .*: failed on amqps:\/\/bot:\*\*\*@pulse\.example\.com/);
         assert.deepEqual(Object.keys(json.cause), ['name', 'message', 'cause']);
         assert.deepEqual(json.cause.cause, { name: 'Error', message: 'socket hang up', code: 'ECONNRESET' });
-        assert.match(json.cause.message, /amqps:\/\/bot:\*\*\*@pulse\.example\.com:5671\/vhost, GET .*\?bewit=\*\*\*; Authorization: Hawk .* mac="\*\*\*"$/);
+        // The whole Hawk header goes: its ext carries a certificate's signature.
+        assert.match(json.cause.message, /amqps:\/\/bot:\*\*\*@pulse\.example\.com:5671\/vhost, GET .*\?bewit=\[redacted\] Authorization: \[redacted\]$/);
         delete json.message;
         delete json.cause;
       } else {

@@ -81,7 +81,8 @@ export function connectionParameters(query: string, field: string): URLSearchPar
   for (const name of PARAMETERS) {
     const value = parameters.get(name);
     if (value === null || name === 'locale') continue;
-    if (!/^\d+$/.test(value)) throw new PulseConfigError(field, `the connection parameter ${name} must be an integer >= 0, got "${value}"`);
+    // The value is not quoted: a password pasted into the wrong place must not reach a log.
+    if (!/^\d+$/.test(value)) throw new PulseConfigError(field, `the connection parameter ${name} must be an integer >= 0 (got ${value.length} characters that are not digits)`);
   }
   return parameters;
 }

@@ -1,3 +1,4 @@
+import { redactCredentials } from './error-json.js';
 import { jsonLineLogger, type LogLevel, type PulseLogger } from './logger.js';
 import { ConnectionFailedError, DeliveryLimitError, QueueSetupError } from './pulse-errors.js';
 
@@ -31,29 +32,32 @@ export class ClientLog {
     if (event === 'error') {
       const error = toError(args[0]);
       const target = this.#logger ?? (this.listensForErrors() ? undefined : this.#fallback);
-      if (target) this.#write(target, errorLevel(error), { event: 'error', ...errorFields(error) }, this.redact(error.message));
+      if (target) this.#write(target, errorLevel(error), { event: 'error', ...errorFields(error) }, error.message);
       return;
     }
     if (!this.#logger) return;
     const entry = describeEvent(String(event), args[0]);
-    this.#write(this.#logger, entry.level, entry.fields, entry.message === undefined ? undefined : this.redact(entry.message));
+    this.#write(this.#logger, entry.level, entry.fields, entry.message);
   }
 
   /** Connecting gave up; the stream that asked carries the error too. */
   connectionFailed(error: ConnectionFailedError): void {
-    if (this.#logger) this.#write(this.#logger, 'error', { event: 'connection-failed', ...errorFields(error), reason: error.reason }, this.redact(error.message));
+    if (this.#logger) this.#write(this.#logger, 'error', { event: 'connection-failed', ...errorFields(error), reason: error.reason }, error.message);
   }
 
   /** A listener of the user's threw; the client carried on. */
   listenerFailed(event: string | symbol, thrown: unknown): void {
     const error = toError(thrown);
     const fields = { event: 'listener-error', listenerEvent: String(event), name: error.name };
-    this.#write(this.#logger ?? this.#fallback, 'error', fields, this.redact(`a listener for "${String(event)}" threw (ignored; the client carries on): ${error.message}`));
+    this.#write(this.#logger ?? this.#fallback, 'error', fields, `a listener for "${String(event)}" threw (ignored; the client carries on): ${error.message}`);
   }
 
   #write(logger: PulseLogger, level: LogLevel, fields: object, message: string | undefined): void {
+    // Every text goes out masked: the client's passwords, and credentials other libraries' messages quote.
+    const mask = (text: string) => redactCredentials(this.redact(text));
+    const masked = Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, typeof value === 'string' ? mask(value) : value]));
     try {
-      logger[level](fields, message);
+      logger[level](masked, message === undefined ? undefined : mask(message));
     } catch (error) {
       // A broken logger must not break the client; say so where it can be seen.
       if (logger !== this.#fallback) this.#fallback.error({ event: 'logger-error', name: toError(error).name }, 'the configured logger threw; entry lost');

@@ -1,6 +1,7 @@
 import type { ConsumeSettings } from './consume-options.js';
 import { type ConsumeOutcome, settledByHandler } from './consume-outcome.js';
 import { DeliveryCounter } from './delivery-counter.js';
+import { redactInPlace } from './error-json.js';
 import { HandlerRun, InFlightHandlers } from './in-flight-handlers.js';
 import { DeliveryLimitError, HandlerTimeoutError, MessageReleasedError, type ReleaseReason } from './pulse-errors.js';
 import type { DeliveryChannel, ReceivedMessage } from './pulse-message.js';
@@ -127,7 +128,9 @@ export class ConsumeSession<R> {
     this.#emit({ status: 'handled', settledBy: 'consumer', message, deliveryCount, result, ack });
   }
 
-  #failed(message: ReceivedMessage, deliveryCount: number, error: unknown): void {
+  #failed(message: ReceivedMessage, deliveryCount: number, thrown: unknown): void {
+    // What a handler threw goes on to outcomes, error events and logs: without the credentials it may quote.
+    const error = redactInPlace(thrown);
     if (message.settled) return this.#settledByHandler(message, deliveryCount, { error });
     if (message.stale) return this.#requeuedByChannel(message, deliveryCount, error);
     if (deliveryCount >= this.settings.maxDeliveries) return this.#giveUp(message, deliveryCount, error);

@@ -5,6 +5,8 @@
  * summarised, and credentials in URLs and Hawk headers are masked.
  */
 
+import { redactSignatures } from '../rest/redaction.js';
+
 /** A cause, summarised: an error's name, message and code (and its own cause), or a non-error's text. */
 export type CauseJson = { readonly name: string; readonly message: string; readonly code?: string | number; readonly cause?: CauseJson } | string;
 
@@ -39,13 +41,43 @@ function causeJson(cause: unknown, depth: number): CauseJson {
 }
 
 /**
- * Masks credentials in free text: a URL's password (`amqps://user:***@host`),
- * a Hawk `bewit` and a Hawk header's `mac`. Errors from other libraries
- * (a handler's, as a cause) may quote them.
+ * Masks credentials in free text: a URL's password (`amqps://user:***@host`;
+ * the user info ends at the last `@` before a space or quote, as a password
+ * may hold `/ ? # @ :`), Hawk headers and MACs, bewits and other secret query
+ * parameters and JSON fields, in any encoding. Errors from other libraries
+ * and from handlers (a cause) may quote them.
  */
 export function redactCredentials(text: string): string {
-  return text
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)[^\s/?#]*@/gi, '$1***@')
-    .replace(/\b(bewit=)[^&\s"';,#]+/gi, '$1***')
-    .replace(/\b(mac=")[^"]*"/gi, '$1***"');
+  return redactSignatures(text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"'<>]*:)[^\s"'<>]*@/gi, '$1***@'));
+}
+
+/** A cause's message as an error message quotes it, credentials masked. */
+export function causeText(cause: unknown): string {
+  return redactCredentials(String((cause as Error | undefined)?.message ?? cause));
+}
+
+/**
+ * Masks credentials in an error that came from a handler, in place (message
+ * and stack, down its causes), before it reaches an outcome, an `error`
+ * event or a log. Its identity and class stay: handlers' callers still test
+ * `instanceof`. A value that is not an error is masked as text.
+ */
+export function redactInPlace<T>(thrown: T, depth = 0): T {
+  if (typeof thrown === 'string') return redactCredentials(thrown) as T;
+  if (!(thrown instanceof Error) || depth >= MAX_CAUSE_DEPTH) return thrown;
+  try {
+    const message = redactCredentials(thrown.message);
+    if (message !== thrown.message) thrown.message = message;
+    if (typeof thrown.stack === 'string') {
+      const stack = redactCredentials(thrown.stack);
+      if (stack !== thrown.stack) thrown.stack = stack;
+    }
+    if (thrown.cause !== undefined) {
+      const cause = redactInPlace(thrown.cause, depth + 1);
+      if (cause !== thrown.cause) thrown.cause = cause;
+    }
+  } catch {
+    // A frozen error keeps its text: nothing else can be done with it.
+  }
+  return thrown;
 }

@@ -4,7 +4,7 @@
  * password. Each has a `toJSON()` for structured logs (`PulseErrorJson`).
  */
 
-import { errorJson, type PulseErrorJson } from './error-json.js';
+import { causeText, errorJson, type PulseErrorJson } from './error-json.js';
 
 /** Where a received message came from, enough to find it in logs. */
 export interface DeliveryInfo {
@@ -87,7 +87,7 @@ export class ChannelClosedError extends Error {
     readonly code: number | undefined,
     options: { cause: unknown },
   ) {
-    super(`channel for ${queue} closed by the broker: ${String((options.cause as Error)?.message ?? options.cause)}`, options);
+    super(`channel for ${queue} closed by the broker: ${causeText(options.cause)}`, options);
   }
 
   toJSON(): PulseErrorJson {
@@ -108,7 +108,7 @@ export class QueueSetupError extends Error {
     step: string,
     options: { cause: unknown },
   ) {
-    super(`${step} for ${queue} failed: ${String((options.cause as Error)?.message ?? options.cause)}${hint(code)}`, options);
+    super(`${step} for ${queue} failed: ${causeText(options.cause)}${hint(code)}`, options);
   }
 
   toJSON(): PulseErrorJson {
@@ -136,7 +136,7 @@ export class DeliveryLimitError extends Error {
   ) {
     super(
       `handler failed on delivery ${deliveryCount} of a message from ${delivery.exchange} (routing key "${delivery.routingKey}"); ` +
-        `${deadLettered ? 'dead-lettered' : 'dropped (the queue has no dead-letter exchange)'}: ${String((options.cause as Error)?.message ?? options.cause)}`,
+        `${deadLettered ? 'dead-lettered' : 'dropped (the queue has no dead-letter exchange)'}: ${causeText(options.cause)}`,
       options,
     );
   }

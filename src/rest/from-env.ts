@@ -1,4 +1,5 @@
 import { ApiArgumentError } from './api-argument-error.js';
+import { withMaskedDisplay } from './masked-credentials.js';
 import type { ClientOptions } from './options.js';
 
 /**
@@ -24,5 +25,5 @@ export function fromEnv(env: NodeJS.ProcessEnv = process.env): ClientOptions {
     const missing = clientId === undefined ? 'TASKCLUSTER_CLIENT_ID' : 'TASKCLUSTER_ACCESS_TOKEN';
     throw new ApiArgumentError('fromEnv', missing, 'is not set, but the other half of the credentials is');
   }
-  return { rootUrl, credentials: { clientId, accessToken, ...(certificate !== undefined && { certificate }) } };
+  return { rootUrl, credentials: withMaskedDisplay({ clientId, accessToken, ...(certificate !== undefined && { certificate }) }) };
 }

@@ -126,6 +126,7 @@ function checkUrl(value: unknown, field: string, fail: (field: string, rule: str
     return fail(field, `must be an absolute http(s) URL, got ${JSON.stringify(redactUrl(value))}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(field, `must be an http(s) URL, got ${JSON.stringify(redactUrl(value))}`);
-  if (url.search || url.hash || url.username || url.password) fail(field, 'must not carry a query, fragment or user info');
+  // An `@` anywhere is user info gone wrong: `https://project/bot:<token>@host` parses as host `project`, the token in the path.
+  if (url.search || url.hash || url.username || url.password || value.includes('@')) fail(field, 'must not carry a query, fragment or user info');
   return url.origin + url.pathname.replace(/\/+$/, '');
 }

@@ -44,12 +44,7 @@ const USER_INFO = new RegExp(String.raw`(\b[a-z][a-z0-9+.-]*(?::|%3A)(?:/|%2F){2
  * such as the access token, also URL-encoded or JSON-escaped).
  */
 export function redactText(text: string, known: readonly string[] = []): string {
-  let out = text
-    .replace(HAWK_HEADER, REDACTED)
-    .replace(MAC_ATTRIBUTE, `$1${REDACTED}$2`)
-    .replace(JSON_FIELD, `$1${REDACTED}$2`)
-    .replace(QUERY_PARAMETER, `$1${REDACTED}`)
-    .replace(USER_INFO, `$1${REDACTED}@`);
+  let out = redactSignatures(text).replace(USER_INFO, `$1${REDACTED}@`);
   for (const secret of known) {
     if (secret === '') continue;
     for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
@@ -57,6 +52,19 @@ export function redactText(text: string, known: readonly string[] = []): string 
     }
   }
   return out;
+}
+
+/**
+ * `text` without Hawk headers and MACs, secret JSON fields and query
+ * parameters (bewits, tokens, signatures), in any encoding; URL user info is
+ * left to the caller (Pulse errors keep the user name: `amqps://user:***@host`).
+ */
+export function redactSignatures(text: string): string {
+  return text
+    .replace(HAWK_HEADER, REDACTED)
+    .replace(MAC_ATTRIBUTE, `$1${REDACTED}$2`)
+    .replace(JSON_FIELD, `$1${REDACTED}$2`)
+    .replace(QUERY_PARAMETER, `$1${REDACTED}`);
 }
 
 /** A URL given as an option, fit to quote in an error message, well-formed or not. */

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ApiArgumentError } from './api-argument-error.js';
+import { withMaskedDisplay } from './masked-credentials.js';
 import { checkCredentials, type Certificate, type Credentials } from './options.js';
 import { slugidV4 } from './slugid.js';
 
@@ -74,9 +75,9 @@ export function createTemporaryCredentials(options: TemporaryCredentialsOptions)
     ...certificate.scopes,
   ].join('\n');
   certificate.signature = createHmac('sha256', issuer.accessToken).update(signed).digest('base64');
-  return {
+  return withMaskedDisplay({
     clientId: name ?? issuer.clientId,
     accessToken: createHmac('sha256', issuer.accessToken).update(certificate.seed).digest('base64url'),
     certificate: JSON.stringify(certificate),
-  };
+  });
 }

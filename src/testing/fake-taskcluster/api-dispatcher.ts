@@ -10,6 +10,7 @@ import type { MessageValidator } from '../message-validator.js';
 import { MessageValidationError } from '../publish-errors.js';
 import { errorAnswer, type ApiCall, type FakeAnswer, type RecordedCall, type ServiceFake } from './api-call.js';
 import { matchApiRoute } from './api-routes.js';
+import { withRedactedDisplay } from './redacted-record.js';
 import { sendJson, type Handler, type VerifiedRequest } from './hawk-server.js';
 
 export interface ApiDispatcherOptions {
@@ -59,7 +60,7 @@ export function dispatchApiCall(options: ApiDispatcherOptions, request: Verified
       'NotFaked',
       `${call.api} is not implemented by the fake Taskcluster; answer it with fake.override('${call.api}', (call) => ({ status: 200, body: ... }))`,
     );
-  options.calls?.push({ ...call, status: answer.status });
+  options.calls?.push(withRedactedDisplay({ ...call, status: answer.status }));
   if (answer.body === undefined) response.writeHead(answer.status, answer.headers).end();
   else sendJson(response, answer.status, answer.body, answer.headers);
   return true;

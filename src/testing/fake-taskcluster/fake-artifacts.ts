@@ -154,7 +154,7 @@ export class FakeArtifactStore {
           scopes: [`object:upload:${status.projectId}:${object}`],
           credentials: this.issuer,
         });
-        return { status: 200, body: { storageType: 'object', name: object, projectId: status.projectId, uploadId, expires: request.expires, credentials } };
+        return { status: 200, body: { storageType: 'object', name: object, projectId: status.projectId, uploadId, expires: request.expires, credentials: { ...credentials } } };
       }
       case 'reference':
         this.keep(taskId, { runId, info, url: request.url });
@@ -209,7 +209,8 @@ export class FakeArtifactStore {
         scopes: [`object:download:${object}`],
         credentials: this.issuer,
       });
-      body = { storageType, name: object, credentials };
+      // A plain copy: the credentials' own JSON form masks the token.
+      body = { storageType, name: object, credentials: { ...credentials } };
     } else if (artifact.error) {
       body = { storageType: 'error', ...artifact.error };
     } else {

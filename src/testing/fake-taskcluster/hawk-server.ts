@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authenticate, type Authentication, type ClientTokens } from './hawk-authentication.js';
+import { withRedactedDisplay } from './redacted-record.js';
 
 /** A request that passed authentication. */
 export interface VerifiedRequest {
@@ -65,7 +66,7 @@ export async function startHawkServer(clients: ClientTokens, handler: Handler): 
       auth = await authenticate(req, clients, seenNonces);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      refusals.push({ url: req.url ?? '', reason });
+      refusals.push(withRedactedDisplay({ url: req.url ?? '', reason }));
       return sendJson(res, 401, { code: 'AuthenticationFailed', message: reason });
     }
     let body: unknown;
@@ -84,7 +85,7 @@ export async function startHawkServer(clients: ClientTokens, handler: Handler): 
       body,
       auth,
     };
-    requests.push(request);
+    requests.push(withRedactedDisplay(request));
     await current(request, res);
   }
 

@@ -4,6 +4,7 @@
  * the services do, serves the references and schemas, and fakes the queue.
  */
 import { randomBytes } from 'node:crypto';
+import { withMaskedDisplay } from '../../rest/masked-credentials.js';
 import { packageValidator } from '../message-validator.js';
 import type { ApiMethodName, ApiOverride } from './api-answers.js';
 import type { RecordedCall, ServiceFake } from './api-call.js';
@@ -62,7 +63,7 @@ export interface FakeTaskcluster {
 
 /** Starts a fake deployment on a free port. */
 export async function startFakeTaskcluster(options: FakeTaskclusterOptions = {}): Promise<FakeTaskcluster> {
-  const credentials = { clientId: 'fake-taskcluster/tester', accessToken: randomBytes(24).toString('base64url') };
+  const credentials = withMaskedDisplay({ clientId: 'fake-taskcluster/tester', accessToken: randomBytes(24).toString('base64url') });
   const storage = new FakeStorage();
   await storage.start();
   const objects = new FakeObjectService(storage);
