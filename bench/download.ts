@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { downloadArtifact, downloadObject, ObjectService, Queue, slugid, startFakeTaskcluster } from '../src/index.js';
+import { downloadArtifact, downloadObject, ObjectService, Queue, slugid } from '../src/index.js';
+import { startFakeTaskcluster } from '../src/testing/index.js';
 
 const MB = Number(process.env.BENCH_MB ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

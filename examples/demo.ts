@@ -2,7 +2,9 @@
 //   Pulse: the embedded broker (memory://), or PULSE_URL when set, e.g. amqp://guest:guest@127.0.0.1:5672.
 //   Taskcluster: a local fake (startFakeTaskcluster) that checks Hawk signatures as the real services do.
 import { filter, firstValueFrom, share, take, toArray } from 'rxjs';
-import { closeConnections, PulseClient, PulsePublisher, Queue, QueueEvents, redactUrl, slugid, startFakeTaskcluster } from 'taskcluster-pulse';
+import { closeConnections, PulseClient, Queue, QueueEvents, slugid } from 'taskcluster-pulse';
+import { redactUrl } from 'taskcluster-pulse/pulse';
+import { PulsePublisher, startFakeTaskcluster } from 'taskcluster-pulse/testing';
 import { reportCompletedTasks } from './completed-task-reporter.js';
 
 // Fail loudly rather than hang if something below never finishes.

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { filter, firstValueFrom, share } from 'rxjs';
-import { closeConnections, PulseClient, PulsePublisher, Queue, QueueEvents, slugid, startFakeTaskcluster, type FakeTaskcluster } from 'taskcluster-pulse';
+import { closeConnections, PulseClient, Queue, QueueEvents, slugid } from 'taskcluster-pulse';
+import { PulsePublisher, startFakeTaskcluster, type FakeTaskcluster } from 'taskcluster-pulse/testing';
 import { reportCompletedTasks } from './completed-task-reporter.js';
 
 const url = process.env.PULSE_URL || 'memory://reporter-test';

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { filter, firstValueFrom, share } from 'rxjs';
-import { PulseClient, PulsePublisher, QueueEvents, slugid, type QueueTypes } from 'taskcluster-pulse';
+import { PulseClient, QueueEvents, slugid, type QueueTypes } from 'taskcluster-pulse';
+import { PulsePublisher } from 'taskcluster-pulse/testing';
 
 // The bot under test (in your project, import it): remembers failed tasks that asked to be notified.
 function notifierBot(pulse: PulseClient, notified: Set<string>) {

@@ -1,7 +1,8 @@
 // On the embedded broker a test can do what is hard on a real one: cut the connection, look inside the broker.
 // Usage: tsx examples/publish-connection-loss.ts
 import { filter, firstValueFrom, share } from 'rxjs';
-import { getMemoryBroker, PulseClient, PulsePublisher, QueueEvents, slugid, type QueueTypes } from 'taskcluster-pulse';
+import { PulseClient, QueueEvents, slugid, type QueueTypes } from 'taskcluster-pulse';
+import { getMemoryBroker, PulsePublisher } from 'taskcluster-pulse/testing';
 
 const url = 'memory://connection-loss';
 const broker = getMemoryBroker(url);

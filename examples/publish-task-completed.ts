@@ -1,7 +1,8 @@
 // Publishes a task-completed message exactly as the Taskcluster queue would, and prints what went on the wire.
 // Usage: tsx examples/publish-task-completed.ts
 //   on the embedded broker (default), or PULSE_URL=amqp://guest:guest@localhost:5672 for the docker-compose RabbitMQ.
-import { PulsePublisher, QueueEvents, slugid, type QueueTypes } from 'taskcluster-pulse';
+import { QueueEvents, slugid, type QueueTypes } from 'taskcluster-pulse';
+import { PulsePublisher } from 'taskcluster-pulse/testing';
 
 const publisher = new PulsePublisher({ url: process.env.PULSE_URL || 'memory://' });
 const taskId = slugid();

@@ -1,9 +1,16 @@
 /**
  * taskcluster-pulse: bots that react to Taskcluster events.
  * Data flows one way: references → bindings and clients → transport.
+ *
+ * The root holds what a bot needs: bindings, REST clients, listening. Each
+ * part is also an entry point of its own (`taskcluster-pulse/bindings`,
+ * `/rest`, `/pulse`) with its plumbing besides (reference constants, default
+ * options, connectors); the test kit is only `taskcluster-pulse/testing`.
+ * Names are listed one by one so that nothing reaches the root by accident
+ * (test/root-exports.test.ts holds the list): a new part adds its own block.
  */
 
-// References: shapes and loaders.
+// References: shapes and the loader for a deployment's own (for createEvents and createClients).
 export type {
   ApiEntry,
   ApiReference,
@@ -17,14 +24,193 @@ export type {
 } from './references/types.js';
 export { fetchReferences, type FetchReferencesOptions } from './references/fetch-references.js';
 
-// Bindings (also the entry point taskcluster-pulse/bindings; likewise /rest, /pulse and /testing).
-export * from './bindings/index.js';
+// Bindings: what to listen to, for every Taskcluster exchange.
+export {
+  AuthEvents,
+  BindingError,
+  buildRoutingKey,
+  buildRoutingKeyPattern,
+  createEvents,
+  decodeRoutingKey,
+  GithubEvents,
+  HooksEvents,
+  NotifyEvents,
+  QueueEvents,
+  RoutingKeyDecodeError,
+  WorkerManagerEvents,
+  type AuthMessages,
+  type AuthRoutingKeyFilters,
+  type AuthRoutingKeys,
+  type Binding,
+  type DecodedRoutingKey,
+  type Events,
+  type EventsOptions,
+  type ExchangeMethod,
+  type FieldsOf,
+  type GithubMessages,
+  type GithubRoutingKeyFilters,
+  type GithubRoutingKeys,
+  type HooksMessages,
+  type HooksRoutingKeyFilters,
+  type HooksRoutingKeys,
+  type NotifyMessages,
+  type NotifyRoutingKeyFilters,
+  type NotifyRoutingKeys,
+  type PayloadOf,
+  type PositionalValues,
+  type QueueMessages,
+  type QueueRoutingKeyFilters,
+  type QueueRoutingKeys,
+  type RawRoutingKeyPattern,
+  type RoutingKeyFields,
+  type RoutingKeyFilter,
+  type RoutingKeySource,
+  type RoutingKeyValue,
+  type WorkerManagerMessages,
+  type WorkerManagerRoutingKeyFilters,
+  type WorkerManagerRoutingKeys,
+} from './bindings/index.js';
 
-// REST client (generated from API references).
-export * from './rest/index.js';
-// Artifacts and objects: downloads (reference artifacts refused unless asked), uploads.
-export * from './artifacts/index.js';
-// Listening: Pulse connections and consumers as RxJS observables.
-export * from './pulse/index.js';
-// Test kit: publisher and embedded broker.
-export * from './testing/index.js';
+// Message and API payload types (`QueueTypes.TaskCompletedMessage`): types only, free at run time.
+export type * from './generated/types.js';
+
+// REST: a client per service, any API from its reference, credentials, errors and utilities.
+export {
+  ApiArgumentError,
+  Auth,
+  clientClass,
+  closeConnections,
+  createClient,
+  createClients,
+  createTemporaryCredentials,
+  fetchClients,
+  fromEnv,
+  fromNow,
+  Github,
+  Hooks,
+  Index,
+  Notify,
+  ObjectService,
+  PurgeCache,
+  Queue,
+  Secrets,
+  slugid,
+  slugidV4,
+  TaskclusterClient,
+  TaskclusterError,
+  WebServer,
+  WorkerManager,
+  type ApiMethod,
+  type CallArgs,
+  type Certificate,
+  type ClientOptions,
+  type Credentials,
+  type CredentialsProvider,
+  type DynamicClient,
+  type DynamicClientClass,
+  type EntrySpec,
+  type FetchClientsOptions,
+  type ItemOf,
+  type NetworkErrorCode,
+  type Query,
+  type QueryValue,
+  type RouteArg,
+  type ServiceSpec,
+  type SignedUrlOptions,
+  type TemporaryCredentials,
+  type TemporaryCredentialsOptions,
+  // Scopes: satisfaction (taskcluster-lib-scopes) and what credentials are, to check before acting.
+  credentialInformation,
+  satisfiesExpression,
+  scopeMatch,
+  type CredentialInformation,
+  type EvaluatedScopeExpression,
+  // The task definition for a message, cached and shared among concurrent callers.
+  TaskCache,
+  type TaskCacheOptions,
+} from './rest/index.js';
+
+// Artifacts and objects (also taskcluster-pulse/artifacts): downloads (reference artifacts refused unless asked), uploads.
+export {
+  ArtifactError,
+  closeTransferConnections,
+  downloadArtifact,
+  downloadObject,
+  uploadArtifact,
+  uploadObject,
+  type ArtifactErrorCode,
+  type BufferDownload,
+  type CompletedDownload,
+  type ContentHashes,
+  type DownloadArtifactOptions,
+  type DownloadInfo,
+  type DownloadObjectOptions,
+  type DownloadResult,
+  type DownloadTarget,
+  type FileDownload,
+  type JsonDownload,
+  type LinesDownload,
+  type StreamDownload,
+  type TextDownload,
+  type TransferOptions,
+  type UploadArtifactOptions,
+  type UploadData,
+  type UploadObjectOptions,
+  type UploadResult,
+} from './artifacts/index.js';
+
+// Listening: Pulse connections and consumers as RxJS observables, and what they can throw.
+export {
+  ChannelClosedError,
+  ClientClosedError,
+  ConnectionFailedError,
+  ConnectTimeoutError,
+  consume,
+  ConsumerCancelledError,
+  defaultPulseClient,
+  DeliveryLimitError,
+  HandlerTimeoutError,
+  HeartbeatTimeoutError,
+  jsonLineLogger,
+  listen,
+  MalformedMessageError,
+  MessageReleasedError,
+  PulseClient,
+  PulseConfigError,
+  QueueSetupError,
+  RetryDelayError,
+  setDefaultPulseClient,
+  StaleDeliveryError,
+  UnboundMessageError,
+  UnsupportedSchemeError,
+  type BackoffOptions,
+  type BindingIn,
+  type Bindings,
+  type CauseJson,
+  type ConnectionFailure,
+  type ConsumeHandler,
+  type ConsumeOptions,
+  type ConsumeOutcome,
+  type DecodeOptions,
+  type DeliveryInfo,
+  type GivenUpOutcome,
+  type HandledOutcome,
+  type HandlerEnding,
+  type ListenOptions,
+  type LogLevel,
+  type MessageOf,
+  type PulseClientEvents,
+  type PulseClientOptions,
+  type PulseErrorJson,
+  type PulseLogger,
+  type PulseMessage,
+  type PulseMessageJson,
+  type QueueOptions,
+  type QueueOverflow,
+  type QueueStatus,
+  type ReleasedOutcome,
+  type ReleaseReason,
+  type RetryingOutcome,
+  type SettledByHandlerOutcome,
+  type SettleResult,
+} from './pulse/index.js';

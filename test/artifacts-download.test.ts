@@ -10,17 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import {
-  ApiArgumentError,
-  ArtifactError,
-  downloadArtifact,
-  downloadObject,
-  ObjectService,
-  Queue,
-  slugid,
-  startFakeTaskcluster,
-  type FakeTaskcluster,
-} from '../src/index.js';
+import { ApiArgumentError, ArtifactError, downloadArtifact, downloadObject, ObjectService, Queue, slugid } from '../src/index.js';
+import { startFakeTaskcluster, type FakeTaskcluster } from '../src/testing/index.js';
 import { FAST_RETRIES } from './support/rest-fixtures.js';
 import { bytes, redirectTo, usePlainServer } from './support/plain-http.js';
 

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { filter, firstValueFrom, share } from 'rxjs';
-import { closeConnections, closeTransferConnections, PulseClient, PulsePublisher, Queue, QueueEvents, slugid, startFakeTaskcluster, type FakeTaskcluster } from '../src/index.js';
+import { closeConnections, closeTransferConnections, PulseClient, Queue, QueueEvents, slugid } from '../src/index.js';
+import { PulsePublisher, startFakeTaskcluster, type FakeTaskcluster } from '../src/testing/index.js';
 import { printFailedTaskErrors } from '../examples/failed-task-logs.js';
 import { describeDocExcerpts } from './support/doc-excerpts.js';
 

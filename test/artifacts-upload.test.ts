@@ -8,19 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import {
-  ApiArgumentError,
-  downloadArtifact,
-  downloadObject,
-  ObjectService,
-  Queue,
-  slugid,
-  startFakeTaskcluster,
-  TaskclusterError,
-  uploadArtifact,
-  uploadObject,
-  type FakeTaskcluster,
-} from '../src/index.js';
+import { ApiArgumentError, downloadArtifact, downloadObject, ObjectService, Queue, slugid, TaskclusterError, uploadArtifact, uploadObject } from '../src/index.js';
+import { startFakeTaskcluster, type FakeTaskcluster } from '../src/testing/index.js';
 import { FAST_RETRIES } from './support/rest-fixtures.js';
 
 let fake: FakeTaskcluster;

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Queue, slugid, startFakeTaskcluster, TaskclusterError, type FakeTaskcluster, type QueueTypes } from '../src/index.js';
+import { Queue, slugid, TaskclusterError, type QueueTypes } from '../src/index.js';
+import { startFakeTaskcluster, type FakeTaskcluster } from '../src/testing/index.js';
 
 let fake: FakeTaskcluster;
 let unchecked: FakeTaskcluster;

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Queue, slugid, startFakeTaskcluster, TaskclusterError, type FakeTaskcluster } from '../src/index.js';
+import { Queue, slugid, TaskclusterError } from '../src/index.js';
+import { startFakeTaskcluster, type FakeTaskcluster } from '../src/testing/index.js';
 import { packageValidator } from '../src/testing/message-validator.js';
 
 let fake: FakeTaskcluster;

@@ -10,15 +10,13 @@ import hawk from 'hawk';
 import {
   createTemporaryCredentials,
   fetchClients,
-  PulsePublisher,
   Queue,
   QueueEvents,
   slugid,
-  startFakeTaskcluster,
   TaskclusterError,
-  type FakeTaskcluster,
   type QueueTypes,
 } from '../src/index.js';
+import { PulsePublisher, startFakeTaskcluster, type FakeTaskcluster } from '../src/testing/index.js';
 
 const MINUTE = 60_000;
 let fake: FakeTaskcluster;

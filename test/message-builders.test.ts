@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { firstValueFrom, take, timeout, toArray } from 'rxjs';
-import { FakeQueue, PulseClient, PulsePublisher, QueueEvents, queueExchangeReference, queueMessages, slugid } from '../src/index.js';
+import { PulseClient, QueueEvents, slugid } from '../src/index.js';
+import { queueExchangeReference } from '../src/bindings/index.js';
+import { FakeQueue, PulsePublisher, queueMessages } from '../src/testing/index.js';
 import { packageValidator } from '../src/testing/message-validator.js';
 
 const url = 'memory://message-builders';

@@ -78,7 +78,8 @@ describe('npm pack of a clean copy, installed by a new project', () => {
       for (const specifier of ['taskcluster-pulse', ...${JSON.stringify(SUBPATHS)}.map((name) => 'taskcluster-pulse/' + name)]) {
         names[specifier] = Object.keys(await import(specifier)).length;
       }
-      const { QueueEvents, Queue, PulseClient, PulsePublisher, queueMessages } = await import('taskcluster-pulse');
+      const { QueueEvents, Queue, PulseClient } = await import('taskcluster-pulse');
+      const { PulsePublisher, queueMessages } = await import('taskcluster-pulse/testing');
       names.binding = new QueueEvents().taskCompleted({ taskId: 'abc' }).routingKeyPattern;
       names.classes = [Queue, PulseClient, PulsePublisher].map((c) => typeof c);
       names.builder = queueMessages.taskGroupResolved({ taskGroupId: 'g' }).fields;

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { connectMemoryBroker, getMemoryBroker, PulsePublisher, QueueEvents, slugid } from '../src/index.js';
+import { QueueEvents, slugid } from '../src/index.js';
+import { connectMemoryBroker, getMemoryBroker, PulsePublisher } from '../src/testing/index.js';
 import { completedFields, completedPayload, definePublisherSuite } from './support/conformance-publisher.js';
 
 definePublisherSuite({ name: 'the memory broker', url: 'memory://publisher', burst: 500, connect: () => connectMemoryBroker('memory://publisher') });

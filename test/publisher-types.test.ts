@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PulsePublisher, QueueEvents, queueExchangeReference, type PublishedPulseMessage, type PublishFields, type EntryOf } from '../src/index.js';
+import { QueueEvents } from '../src/index.js';
+import { queueExchangeReference } from '../src/bindings/index.js';
+import { PulsePublisher, type PublishedPulseMessage, type PublishFields, type EntryOf } from '../src/testing/index.js';
 import { completedFields, completedPayload } from './support/conformance-publisher.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

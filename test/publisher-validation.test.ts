@@ -11,17 +11,15 @@ import {
   BindingError,
   GithubEvents,
   HooksEvents,
-  MessageValidationError,
   NotifyEvents,
-  PublishError,
-  PulsePublisher,
   QueueEvents,
-  queueExchangeReference,
   slugid,
   WorkerManagerEvents,
   type ExchangeReference,
   type JsonSchemaDocument,
 } from '../src/index.js';
+import { queueExchangeReference } from '../src/bindings/index.js';
+import { MessageValidationError, PublishError, PulsePublisher } from '../src/testing/index.js';
 import { completedFields, completedPayload } from './support/conformance-publisher.js';
 import { REPO } from './support/project-references.js';
 
@@ -155,7 +153,8 @@ describe('PulsePublisher: bad input is refused before any I/O', () => {
 describe('PulsePublisher: schemas', () => {
   test('the built package finds its schemas (dist/testing/ → schemas/), run by plain node as users run it', () => {
     const script = [
-      "import { PulsePublisher, QueueEvents } from 'taskcluster-pulse';",
+      "import { QueueEvents } from 'taskcluster-pulse';",
+      "import { PulsePublisher } from 'taskcluster-pulse/testing';",
       "const publisher = new PulsePublisher({ url: 'memory://built' });",
       "const fields = { taskId: 'a', runId: 0, workerGroup: 'g', workerId: 'w', provisionerId: 'p', workerType: 't', schedulerId: 's', taskGroupId: 'g' };",
       "await publisher.publish(QueueEvents, 'taskCompleted', { fields, payload: { version: 1 } }).catch((e) => console.log(e.name, e.schema));",

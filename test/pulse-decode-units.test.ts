@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { discardMemoryBroker, QueueEvents, slugid, type JsonSchemaDocument } from '../src/index.js';
+import { QueueEvents, slugid, type JsonSchemaDocument } from '../src/index.js';
+import { discardMemoryBroker } from '../src/testing/index.js';
 import { MalformedMessageError, PulseClient, PulseConfigError } from '../src/pulse/index.js';
 import type { AmqpMessage } from '../src/pulse/amqp-api.js';
 import { MessageDecoder } from '../src/pulse/message-decoder.js';
@@ -120,6 +121,7 @@ describe('the validate option', () => {
     const code = `
       import { createRequire } from 'node:module';
       const { PulseClient, QueueEvents } = await import('./src/index.ts');
+      await import('./src/memory-broker/index.ts');
       const ajvLoaded = () => Object.keys(createRequire(process.cwd() + '/').cache).some((file) => file.includes('/node_modules/ajv/'));
       const client = new PulseClient({ url: 'memory://lazy-ajv' });
       const stream = client.listen(new QueueEvents().taskCompleted(), { validate: true });

@@ -11,24 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import {
-  connectMemoryBroker,
-  discardMemoryBroker,
-  feedRecording,
-  parseRecording,
-  PulseClient,
-  PulsePublisher,
-  QueueEvents,
-  readRecording,
-  recordOf,
-  RecordingError,
-  RecordingWriter,
-  replayRecording,
-  slugid,
-  type Binding,
-  type PulseMessage,
-  type PulseRecord,
-} from '../src/index.js';
+import { PulseClient, QueueEvents, slugid, type Binding, type PulseMessage } from '../src/index.js';
+import { connectMemoryBroker, discardMemoryBroker, feedRecording, parseRecording, PulsePublisher, readRecording, recordOf, RecordingError, RecordingWriter, replayRecording, type PulseRecord } from '../src/testing/index.js';
 import { completedFields, completedPayload } from './support/conformance-publisher.js';
 import { NO_BROKER } from './support/cli.js';
 import { RABBIT_URL, uniqueName } from './support/rabbit.js';

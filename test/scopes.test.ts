@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { inspect } from 'node:util';
-import { ApiArgumentError, createTemporaryCredentials, credentialInformation, satisfiesExpression, scopeMatch, startFakeTaskcluster, type FakeTaskcluster } from '../src/index.js';
+import { ApiArgumentError, createTemporaryCredentials, credentialInformation, satisfiesExpression, scopeMatch } from '../src/index.js';
+import { startFakeTaskcluster, type FakeTaskcluster } from '../src/testing/index.js';
 
 describe('scope satisfaction', () => {
   it('a trailing * grants what it prefixes; AllOf and AnyOf nest', () => {

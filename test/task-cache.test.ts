@@ -1,7 +1,8 @@
 /** TaskCache against the fake queue: one request per task, shared and bounded; failures not kept. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApiArgumentError, Queue, slugid, startFakeTaskcluster, TaskCache, TaskclusterError, type FakeTaskcluster } from '../src/index.js';
+import { ApiArgumentError, Queue, slugid, TaskCache, TaskclusterError } from '../src/index.js';
+import { startFakeTaskcluster, type FakeTaskcluster } from '../src/testing/index.js';
 
 let fake: FakeTaskcluster;
 let queue: Queue;

@@ -1,6 +1,10 @@
 import type { BrokerAddress } from '../pulse/broker-address.js';
 import { optionsFromEnv, resolveClientOptions } from '../pulse/client-options.js';
 import { PulseClient } from '../pulse/pulse-client.js';
+import { registerMemoryConnector } from '../memory-broker/pulse-connector.js';
+
+// As the help says, `--pulse-url memory://` runs a command on an in-process broker.
+registerMemoryConnector();
 
 /** Flags every command that talks to Pulse accepts. */
 export const pulseFlags = {

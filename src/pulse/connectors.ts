@@ -52,48 +52,28 @@ export function schemeOf(url: string): string {
   return match ? match[1]!.toLowerCase() : '';
 }
 
-// Kept in a variable so the compiler does not require the module to exist:
-// the memory broker is optional and loaded only when a `memory:` URL is used.
-const memoryBrokerModule = '../memory-broker/index.js';
+/** Why a `memory:` URL fails when the embedded broker was never imported: what to import instead. */
+const MEMORY_HINT = "memory:// URLs need the embedded broker: import 'taskcluster-pulse/testing' (or the memory broker module) first, which registers its connector";
 
-async function loadMemoryConnector(): Promise<AmqpConnector | undefined> {
-  let loaded: { connectMemoryBroker?: unknown };
-  try {
-    loaded = (await import(memoryBrokerModule)) as { connectMemoryBroker?: unknown };
-  } catch {
-    return undefined;
-  }
-  // The module may register itself on import, or just export its connector.
-  const registered = connectors.get('memory:');
-  if (registered) return registered;
-  if (typeof loaded.connectMemoryBroker === 'function') {
-    const connector = loaded.connectMemoryBroker as AmqpConnector;
-    connectors.set('memory:', connector);
-    return connector;
-  }
-  return undefined;
+function supportedSchemes(): string {
+  return [...connectors.keys()].map((scheme) => `${scheme}//`).join(', ');
 }
 
-/** The connector for a URL, loading the memory broker on first use of `memory:`. */
+/** The connector for a URL's scheme. */
 export async function connectorFor(url: string): Promise<AmqpConnector> {
   const scheme = schemeOf(url);
   const known = connectors.get(scheme);
   if (known) return known;
-  if (scheme === 'memory:') {
-    const memory = await loadMemoryConnector();
-    if (memory) return memory;
-    throw new UnsupportedSchemeError('memory:// broker not available: the embedded broker module (src/memory-broker) is missing or exports no connectMemoryBroker');
-  }
-  const supported = [...connectors.keys(), 'memory:'].filter((s, i, all) => all.indexOf(s) === i).join(', ');
-  throw new UnsupportedSchemeError(`unsupported broker URL scheme "${scheme || '(none)'}"; expected one of ${supported}`);
+  if (scheme === 'memory:') throw new UnsupportedSchemeError(MEMORY_HINT);
+  throw new UnsupportedSchemeError(`unsupported broker URL scheme "${scheme || '(none)'}"; expected one of ${supportedSchemes()}`);
 }
 
-/** Refuses, before any I/O, an address whose scheme no connector handles (`http://`, a typo). */
+/** Refuses, before any I/O, an address whose scheme no connector handles (`http://`, a typo, `memory://` without the test kit). */
 export function checkScheme(address: BrokerAddress, field: string): void {
   const scheme = `${address.scheme}:`;
-  if (connectors.has(scheme) || scheme === 'memory:') return;
-  const supported = [...new Set([...connectors.keys(), 'memory:'])].map((s) => `${s}//`).join(', ');
-  throw new PulseConfigError(field, `unsupported scheme "${address.scheme}://"; use one of ${supported} (or register a connector for it)`);
+  if (connectors.has(scheme)) return;
+  if (scheme === 'memory:') throw new PulseConfigError(field, MEMORY_HINT);
+  throw new PulseConfigError(field, `unsupported scheme "${address.scheme}://"; use one of ${supportedSchemes()} (or register a connector for it)`);
 }
 
 /** Opens a connection to `target` with the connector for its scheme. */

@@ -1,5 +1,6 @@
 // Public surface of src/pulse; re-exported by src/index.ts.
-export { PulseClient, type PulseClientEvents, type QueueStatus } from './pulse-client.js';
+export { PulseClient, type QueueStatus } from './pulse-client.js';
+export type { PulseClientEvents } from './client-events.js';
 export { LOCAL_BROKER_URL, optionsFromEnv, type PulseClientOptions } from './client-options.js';
 export { BrokerAddress } from './broker-address.js';
 export { redactUrl, type ConnectionParameter } from './broker-url.js';

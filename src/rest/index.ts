@@ -34,7 +34,7 @@ export {
 } from './temporary-credentials.js';
 
 // Scopes: satisfaction (taskcluster-lib-scopes) and what credentials are, to check before acting.
-export * from '../scopes/index.js';
+export * from './scopes/index.js';
 
 // Errors.
 export { ApiArgumentError } from './api-argument-error.js';

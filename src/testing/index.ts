@@ -1,4 +1,10 @@
-// Public surface of src/testing (the test kit); re-exported by src/index.ts.
+// Public surface of src/testing (the test kit): the entry point `taskcluster-pulse/testing`,
+// kept apart from the root so that a bot in production carries none of it.
+import { registerMemoryConnector } from '../memory-broker/index.js';
+
+// With the test kit, `memory://` URLs reach the embedded broker.
+registerMemoryConnector();
+
 export { PulsePublisher, type PulsePublisherOptions } from './pulse-publisher.js';
 export { MessageValidationError, PublishError, type SchemaViolation } from './publish-errors.js';
 export { PublishNotConfirmedError } from './publish-not-confirmed-error.js';

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { PulsePublisher, QueueEvents, slugid, type QueueMessages } from '../../src/index.js';
+import { QueueEvents, slugid, type QueueMessages } from '../../src/index.js';
+import { PulsePublisher } from '../../src/testing/index.js';
 import { Inbox, unique, WAIT_MS } from './conformance-kit.js';
 
 export interface PublisherTarget {

@@ -3,7 +3,8 @@
  * from the API references, a success body is the method's output type.
  * Checked by `tsc` (test/types.test.ts); nothing here runs.
  */
-import type { FakeTaskcluster, QueueTypes } from '../../src/index.js';
+import type { QueueTypes } from '../../src/index.js';
+import type { FakeTaskcluster } from '../../src/testing/index.js';
 
 declare const fake: FakeTaskcluster;
 declare const status: QueueTypes.TaskStatus;

@@ -3,7 +3,7 @@
  * taskcluster-lib-scopes (a scope ending in `*` grants every scope it
  * prefixes; `AllOf`/`AnyOf` expressions), with input checked by name first.
  */
-import type { ScopeExpression } from '../references/types.js';
+import type { ScopeExpression } from '../../references/types.js';
 import { libScopes } from './lib-scopes.js';
 
 /** An expression as evaluated: a scope, or AllOf/AnyOf of expressions (no `if`/`for` templates). */

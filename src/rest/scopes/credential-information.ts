@@ -4,9 +4,9 @@
  * it is valid, its scopes (as the auth service expands them), and whether it
  * is active now. A bot can check before it acts.
  */
-import { Auth } from '../generated/clients/auth.js';
-import { ApiArgumentError } from '../rest/api-argument-error.js';
-import { checkCredentials, type Certificate, type Credentials } from '../rest/options.js';
+import { Auth } from '../../generated/clients/auth.js';
+import { ApiArgumentError } from '../api-argument-error.js';
+import { checkCredentials, type Certificate, type Credentials } from '../options.js';
 
 export interface CredentialInformation {
   /** The client the credentials act as. */

@@ -1,0 +1,20 @@
+/** Lifecycle events of a `PulseClient`. */
+export interface PulseClientEvents {
+  /** A connection is open (first or after a reconnection). `url` has its password redacted, as in every event. */
+  connected: (info: { readonly url: string; readonly connectionName: string }) => void;
+  /** The connection dropped; live subscriptions will resume on the next one. */
+  disconnected: (info: { readonly url: string; readonly error: Error | undefined }) => void;
+  /** A connection attempt failed; the next one follows after `delayMs`. */
+  reconnecting: (info: { readonly attempt: number; readonly delayMs: number; readonly error: Error }) => void;
+  /**
+   * Something a long-running bot should log: a malformed or unbound message,
+   * an ack after its channel closed, a cancelled consumer, a channel error, a
+   * handler giving up on a message. The client carries on.
+   */
+  error: (error: Error) => void;
+  /** A subscription is consuming from `queue` (again, if `resumed`: after a reconnection, channel error or cancel). */
+  consuming: (info: { readonly queue: string; readonly consumerTag: string; readonly resumed: boolean }) => void;
+  /** The broker stopped reading from this connection (e.g. it is low on memory or disk). */
+  blocked: (reason: string) => void;
+  unblocked: () => void;
+}
