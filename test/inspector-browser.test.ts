@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startInspector, type Inspector } from '../src/inspector/index.js';
+import { startInspector, type Inspector } from '../src/cli/inspector/index.js';
 import { QueueEvents, slugid } from '../src/index.js';
 import { discardMemoryBroker, PulsePublisher, type PulseRecord } from '../src/testing/index.js';
 import { launchChromium } from './support/browser.js';

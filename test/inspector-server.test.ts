@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, test } from 'node:test';
-import { startInspector, type Inspector } from '../src/inspector/index.js';
+import { startInspector, type Inspector } from '../src/cli/inspector/index.js';
 
 const SECRET = 'pw-Zx81-never-shown';
 

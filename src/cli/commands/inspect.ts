@@ -1,4 +1,4 @@
-import { startInspector } from '../../inspector/inspector-server.js';
+import { startInspector } from '../inspector/inspector-server.js';
 import type { Command } from '../command.js';
 import { parseCommandLine, type OptionValues, type Options } from '../command-line.js';
 import { bindingsFromArguments } from '../listen-bindings.js';

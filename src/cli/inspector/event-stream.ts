@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
-import type { Binding } from '../bindings/types.js';
-import { PulseClient } from '../pulse/pulse-client.js';
-import type { BrokerAddress } from '../pulse/broker-address.js';
+import type { Binding } from '../../bindings/types.js';
+import { PulseClient } from '../../pulse/pulse-client.js';
+import type { BrokerAddress } from '../../pulse/broker-address.js';
 import { bindingOfSpec, type BindingSpec } from './binding-specs.js';
 import { MessageViews } from './message-view.js';
 

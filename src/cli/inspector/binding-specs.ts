@@ -1,8 +1,8 @@
-import { bind } from '../bindings/bind.js';
-import { BindingError } from '../bindings/binding-error.js';
-import { decodeRoutingKey } from '../bindings/decode-routing-key.js';
-import type { Binding } from '../bindings/types.js';
-import { findExchange, findExchangeByName } from '../cli/catalog.js';
+import { bind } from '../../bindings/bind.js';
+import { BindingError } from '../../bindings/binding-error.js';
+import { decodeRoutingKey } from '../../bindings/decode-routing-key.js';
+import type { Binding } from '../../bindings/types.js';
+import { findExchange, findExchangeByName } from '../catalog.js';
 
 /**
  * A binding as the page's URL carries it, one `bind` parameter each:

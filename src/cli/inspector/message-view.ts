@@ -1,8 +1,8 @@
-import { compileTopicPattern, type TopicMatcher } from '../bindings/topic-pattern.js';
-import type { Binding, RoutingKeyFields } from '../bindings/types.js';
-import type { PulseMessage } from '../pulse/pulse-message.js';
-import type { PulseRecord } from '../recording/record.js';
-import { recordOf } from '../recording/record-of-message.js';
+import { compileTopicPattern, type TopicMatcher } from '../../bindings/topic-pattern.js';
+import type { Binding, RoutingKeyFields } from '../../bindings/types.js';
+import type { PulseMessage } from '../../pulse/pulse-message.js';
+import type { PulseRecord } from '../../recording/record.js';
+import { recordOf } from '../../recording/record-of-message.js';
 import { labelOf, type BindingSpec } from './binding-specs.js';
 import { checkPayload, type SchemaVerdict } from './schema-check.js';
 

@@ -1,7 +1,7 @@
-import type { Binding } from '../bindings/types.js';
+import type { Binding } from '../../bindings/types.js';
 // The package's ajv validator; its one import in the inspector, so a move is a one-line change.
-import { packageValidator } from '../testing/message-validator.js';
-import { MessageValidationError, type SchemaViolation } from '../testing/publish-errors.js';
+import { packageValidator } from '../../testing/message-validator.js';
+import { MessageValidationError, type SchemaViolation } from '../../testing/publish-errors.js';
 
 /** How a payload fares against its exchange's schema. */
 export type SchemaVerdict =

@@ -1,6 +1,6 @@
-import { decodeRoutingKey } from '../bindings/decode-routing-key.js';
-import { topicMatches } from '../bindings/topic-pattern.js';
-import type { Binding, RoutingKeyFields } from '../bindings/types.js';
+import { decodeRoutingKey } from '../../bindings/decode-routing-key.js';
+import { topicMatches } from '../../bindings/topic-pattern.js';
+import type { Binding, RoutingKeyFields } from '../../bindings/types.js';
 import { bindingOfSpec, labelOf, type BindingSpec } from './binding-specs.js';
 
 /** Whether one binding matches a routing key, and if not, why. */

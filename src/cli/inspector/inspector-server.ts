@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { BindingError } from '../bindings/binding-error.js';
-import { BrokerAddress } from '../pulse/broker-address.js';
-import { checkScheme } from '../pulse/connectors.js';
-import { knownExchangeReferences } from '../cli/catalog.js';
+import { BindingError } from '../../bindings/binding-error.js';
+import { BrokerAddress } from '../../pulse/broker-address.js';
+import { checkScheme } from '../../pulse/connectors.js';
+import { registerMemoryConnector } from '../../memory-broker/pulse-connector.js';
+import { knownExchangeReferences } from '../catalog.js';
 import { describeSpec, specOfForm, type BindingForm, type BindingSpec } from './binding-specs.js';
 import { serveEventStream } from './event-stream.js';
 import { testRoutingKey } from './explain-match.js';
@@ -46,6 +47,8 @@ class BadRequest extends Error {
  */
 export async function startInspector(options: InspectorOptions): Promise<Inspector> {
   const port = options.port ?? 0;
+  // The inspector watches any broker the library reaches, the embedded one included.
+  registerMemoryConnector();
   // One parser for broker URLs: a URL that can never work is a PulseConfigError naming `url`, before anything listens.
   const broker = options.url instanceof BrokerAddress ? options.url : BrokerAddress.parse(options.url, 'url');
   checkScheme(broker, 'url');
