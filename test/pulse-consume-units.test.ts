@@ -30,7 +30,20 @@ describe('brokerDeliveryCount', () => {
   });
 });
 
-describe('consume() options', () => {
+describe('listen() and consume() options', () => {
+  test('bad listen options fail at once, naming the field, before any network I/O', () => {
+    // An address nothing listens on: any I/O attempt would show up as a connection error, not these.
+    const client = new PulseClient({ url: 'amqp://nobody:secret@127.0.0.1:1', reconnect: { maxAttempts: 1 } });
+    assert.throws(() => client.listen([]), /bindings: must hold at least one binding/);
+    assert.throws(() => client.listen(binding, { maxLength: 10 }), /overflow: is required with maxLength/);
+    assert.throws(() => client.listen(binding, { queueType: 'quorum' }), /queueType: quorum queues must be named/);
+    assert.throws(() => client.listen(binding, { queueName: 'queue/guest/x' }), /queueName: give the short name/);
+    assert.throws(() => client.listen(binding, { prefetch: 0 }), /prefetch: must be an integer 1-65535/);
+    assert.throws(() => client.listen({ exchange: 'x' } as never), /bindings\[0\]\.routingKeyPattern/);
+    assert.throws(() => client.consume(binding, () => undefined, { concurrency: 0 }), /concurrency: must be a positive integer/);
+    assert.equal(client.connected, false);
+  });
+
   test('bad values are refused at the call, naming the field and the rule, before any network I/O', () => {
     // Port 1: nothing listens there, so any connection attempt would fail differently.
     const client = new PulseClient({ url: 'amqp://guest:guest@127.0.0.1:1' });
