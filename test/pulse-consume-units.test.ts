@@ -1,34 +1,16 @@
 /**
- * The pure parts of consume(): option checks, delivery counts from headers,
- * retry delays from user functions, the handler timeout watch. No broker.
+ * The pure parts of listen() and consume(): option checks, retry delays from
+ * user functions, the handler timeout watch. No broker. (Delivery counts:
+ * delivery-counter.test.ts; the session: consume-session.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { brokerDeliveryCount } from '../src/pulse/delivery-counter.js';
 import { HandlerRun, InFlightHandlers } from '../src/pulse/in-flight-handlers.js';
 import { PulseClient, PulseConfigError, RetryDelayError } from '../src/pulse/index.js';
 import type { ReceivedMessage } from '../src/pulse/pulse-message.js';
 import { retryDelayOf } from '../src/pulse/retry-delay.js';
 
 const binding = { exchange: 'e', routingKeyPattern: '#', routingKeyReference: [], name: 'n', serviceName: 's', schema: '' };
-
-describe('brokerDeliveryCount', () => {
-  test('a first delivery is 1 whatever the header says', () => {
-    for (const header of [undefined, 0, 1000, -1000, '5', 2.5]) {
-      assert.equal(brokerDeliveryCount(false, header, true), 1);
-      assert.equal(brokerDeliveryCount(false, header, false), 1);
-    }
-  });
-
-  test("a redelivery trusts only a quorum queue's header, and only a non-negative integer", () => {
-    assert.equal(brokerDeliveryCount(true, 0, true), 1);
-    assert.equal(brokerDeliveryCount(true, 2, true), 3);
-    for (const header of [undefined, null, -1, -1000, '5', 2.5, Number.NaN, Infinity, 2 ** 60, { n: 1 }]) {
-      assert.equal(brokerDeliveryCount(true, header, true), undefined, `quorum, header ${String(header)}`);
-    }
-    for (const header of [undefined, 0, 2, 1000]) assert.equal(brokerDeliveryCount(true, header, false), undefined, `classic, header ${String(header)}`);
-  });
-});
 
 describe('listen() and consume() options', () => {
   test('bad listen options fail at once, naming the field, before any network I/O', () => {
