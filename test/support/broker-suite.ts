@@ -39,13 +39,16 @@ export function useBrokerSuite(target: BrokerTarget, setup: BrokerSuiteSetup): B
     for (const exchange of setup.exchanges) await publisher.exchange(exchange);
   });
   after(async () => {
-    try {
-      await Promise.all(clients.map((client) => client.close()));
-      await deleteLeftovers(() => target.connect(), { queues, exchanges: deadLetterExchanges });
-      await publisher?.close();
-    } finally {
-      target.dispose();
-    }
+    // Each step even if one before it failed: the shared RabbitMQ must be left clean.
+    const steps: Array<() => Promise<unknown>> = [
+      () => Promise.all(clients.map((client) => client.close())),
+      () => deleteLeftovers(() => target.connect(), { queues, exchanges: deadLetterExchanges }),
+      async () => publisher?.close(),
+    ];
+    const failures: unknown[] = [];
+    for (const step of steps) await step().catch((error: unknown) => failures.push(error));
+    target.dispose();
+    if (failures.length > 0) throw new AggregateError(failures, 'cleaning up after the suite');
   });
   return {
     target,
