@@ -1,10 +1,10 @@
 /**
- * The pure parts of consume(): option checks, delivery counts from headers,
- * retry delays from user functions, the handler timeout watch. No broker.
+ * The pure parts of listen() and consume(): option checks, retry delays from
+ * user functions, the handler timeout watch. No broker. (Delivery counts:
+ * delivery-counter.test.ts; the session: consume-session.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { brokerDeliveryCount } from '../src/pulse/delivery-counter.js';
 import { HandlerRun, InFlightHandlers } from '../src/pulse/in-flight-handlers.js';
 import { PulseClient, PulseConfigError, RetryDelayError } from '../src/pulse/index.js';
 import type { ReceivedMessage } from '../src/pulse/pulse-message.js';
@@ -12,25 +12,20 @@ import { retryDelayOf } from '../src/pulse/retry-delay.js';
 
 const binding = { exchange: 'e', routingKeyPattern: '#', routingKeyReference: [], name: 'n', serviceName: 's', schema: '' };
 
-describe('brokerDeliveryCount', () => {
-  test('a first delivery is 1 whatever the header says', () => {
-    for (const header of [undefined, 0, 1000, -1000, '5', 2.5]) {
-      assert.equal(brokerDeliveryCount(false, header, true), 1);
-      assert.equal(brokerDeliveryCount(false, header, false), 1);
-    }
+describe('listen() and consume() options', () => {
+  test('bad listen options fail at once, naming the field, before any network I/O', () => {
+    // An address nothing listens on: any I/O attempt would show up as a connection error, not these.
+    const client = new PulseClient({ url: 'amqp://nobody:secret@127.0.0.1:1', reconnect: { maxAttempts: 1 } });
+    assert.throws(() => client.listen([]), /bindings: must hold at least one binding/);
+    assert.throws(() => client.listen(binding, { maxLength: 10 }), /overflow: is required with maxLength/);
+    assert.throws(() => client.listen(binding, { queueType: 'quorum' }), /queueType: quorum queues must be named/);
+    assert.throws(() => client.listen(binding, { queueName: 'queue/guest/x' }), /queueName: give the short name/);
+    assert.throws(() => client.listen(binding, { prefetch: 0 }), /prefetch: must be an integer 1-65535/);
+    assert.throws(() => client.listen({ exchange: 'x' } as never), /bindings\[0\]\.routingKeyPattern/);
+    assert.throws(() => client.consume(binding, () => undefined, { concurrency: 0 }), /concurrency: must be a positive integer/);
+    assert.equal(client.connected, false);
   });
 
-  test("a redelivery trusts only a quorum queue's header, and only a non-negative integer", () => {
-    assert.equal(brokerDeliveryCount(true, 0, true), 1);
-    assert.equal(brokerDeliveryCount(true, 2, true), 3);
-    for (const header of [undefined, null, -1, -1000, '5', 2.5, Number.NaN, Infinity, 2 ** 60, { n: 1 }]) {
-      assert.equal(brokerDeliveryCount(true, header, true), undefined, `quorum, header ${String(header)}`);
-    }
-    for (const header of [undefined, 0, 2, 1000]) assert.equal(brokerDeliveryCount(true, header, false), undefined, `classic, header ${String(header)}`);
-  });
-});
-
-describe('consume() options', () => {
   test('bad values are refused at the call, naming the field and the rule, before any network I/O', () => {
     // Port 1: nothing listens there, so any connection attempt would fail differently.
     const client = new PulseClient({ url: 'amqp://guest:guest@127.0.0.1:1' });

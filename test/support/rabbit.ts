@@ -33,7 +33,11 @@ export class TestPublisher {
   ) {}
 
   static async open(url = RABBIT_URL): Promise<TestPublisher> {
-    const connection = await amqplib.connect(url, { noDelay: true, clientProperties: { connection_name: uniqueName('test-publisher') } });
+    return TestPublisher.on(await amqplib.connect(url, { noDelay: true, clientProperties: { connection_name: uniqueName('test-publisher') } }));
+  }
+
+  /** A publisher on a connection opened elsewhere (e.g. to the memory broker); it closes the connection when closed. */
+  static async on(connection: amqplib.ChannelModel): Promise<TestPublisher> {
     connection.on('error', () => undefined);
     const channel = await connection.createConfirmChannel();
     channel.on('error', () => undefined);
@@ -96,26 +100,36 @@ export class TestPublisher {
 
 /** Deletes queues by full name, ignoring ones already gone. */
 export async function deleteQueues(...queues: string[]): Promise<void> {
-  await withSideChannels((channel, queue) => channel.deleteQueue(queue), queues);
+  await deleteLeftovers(() => amqplib.connect(RABBIT_URL), { queues });
 }
 
 /** Deletes exchanges by full name, ignoring ones already gone. */
 export async function deleteExchanges(...exchanges: string[]): Promise<void> {
-  await withSideChannels((channel, exchange) => channel.deleteExchange(exchange), exchanges);
+  await deleteLeftovers(() => amqplib.connect(RABBIT_URL), { exchanges });
 }
 
-/** Runs `action` for each name on a fresh channel (a failure closes only its channel), on one connection. */
-async function withSideChannels(action: (channel: amqplib.Channel, name: string) => Promise<unknown>, names: readonly string[]): Promise<void> {
-  if (names.length === 0) return;
-  const connection = await amqplib.connect(RABBIT_URL);
+/**
+ * Deletes queues and exchanges by full name on one connection `connect`
+ * opens, each on a fresh channel (a failure closes only its channel),
+ * ignoring ones already gone.
+ */
+export async function deleteLeftovers(
+  connect: () => Promise<amqplib.ChannelModel>,
+  leftovers: { readonly queues?: readonly string[]; readonly exchanges?: readonly string[] },
+): Promise<void> {
+  const { queues = [], exchanges = [] } = leftovers;
+  if (queues.length + exchanges.length === 0) return;
+  const connection = await connect();
   connection.on('error', () => undefined);
+  const onSideChannel = async (action: (channel: amqplib.Channel) => Promise<unknown>) => {
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    await action(channel).catch(() => undefined);
+    await channel.close().catch(() => undefined);
+  };
   try {
-    for (const name of names) {
-      const channel = await connection.createChannel();
-      channel.on('error', () => undefined);
-      await action(channel, name).catch(() => undefined);
-      await channel.close().catch(() => undefined);
-    }
+    for (const queue of queues) await onSideChannel((channel) => channel.deleteQueue(queue));
+    for (const exchange of exchanges) await onSideChannel((channel) => channel.deleteExchange(exchange));
   } finally {
     await connection.close().catch(() => undefined);
   }
