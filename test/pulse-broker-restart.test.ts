@@ -1,39 +1,45 @@
 /**
  * A broker restart (`rabbitmqctl stop_app` / `start_app`) under a running
  * consumer on a durable quorum queue: the client reconnects with backoff,
- * re-declares and resumes, and nothing published is lost. This disturbs every
- * user of the broker, so it is short and always restarts the broker.
+ * re-declares and resumes, and nothing published is lost. Stopping a broker
+ * would disturb every other suite on the shared one, so this runs on a node of
+ * its own (see test/support/own-broker.ts), deleted with everything in it.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { PulseClient } from '../src/pulse/index.js';
-import { consumingOn, deleteQueues, eventually, RABBIT_URL, rabbitmqctl, TestPublisher, uniqueName } from './support/rabbit.js';
+import { type OwnBroker, startOwnBroker } from './support/own-broker.js';
+import { consumingOn, eventually, TestPublisher, uniqueName } from './support/rabbit.js';
 import { privateQueueEvents, publishCompleted } from './support/rabbit-fixtures.js';
 
 const events = privateQueueEvents();
 const binding = events.taskCompleted();
 const queueName = uniqueName('broker-restart');
+let broker: OwnBroker | undefined;
 let client: PulseClient | undefined;
 
-before(async () => {
-  const publisher = await TestPublisher.open();
-  await publisher.exchange(binding.exchange);
-  await publisher.disconnect();
-});
+before(
+  async () => {
+    broker = await startOwnBroker();
+    const publisher = await TestPublisher.open(broker.url);
+    await publisher.exchange(binding.exchange);
+    await publisher.disconnect();
+  },
+  { timeout: 150_000 },
+);
 
-after(async () => {
-  // Whatever happened, leave the broker running for everyone else.
-  await rabbitmqctl('start_app').catch(() => undefined);
-  await rabbitmqctl('await_startup').catch(() => undefined);
-  await client?.close();
-  await deleteQueues(`queue/guest/${queueName}`);
-  const cleaner = await TestPublisher.open();
-  await cleaner.exchange(binding.exchange);
-  await cleaner.close();
-});
+after(
+  async () => {
+    // Queues and exchanges go with the node.
+    await client?.close();
+    await broker?.stop();
+  },
+  { timeout: 90_000 },
+);
 
-test('broker restart: reconnect, resume, lose nothing', async (t) => {
-  client = new PulseClient({ url: RABBIT_URL, connectionName: uniqueName('pulse-restart-test'), reconnect: { initialDelayMs: 200, maxDelayMs: 2_000 } });
+test('broker restart: reconnect, resume, lose nothing', { timeout: 180_000 }, async (t) => {
+  const { url, ctl } = broker!;
+  client = new PulseClient({ url, connectionName: uniqueName('pulse-restart-test'), reconnect: { initialDelayMs: 200, maxDelayMs: 2_000 } });
   client.on('error', () => undefined);
   const handled = new Map<string, number>();
   let slow = true;
@@ -51,28 +57,30 @@ test('broker restart: reconnect, resume, lose nothing', async (t) => {
     .subscribe();
   await ready;
 
-  let publisher = await TestPublisher.open();
+  let publisher = await TestPublisher.open(url);
   for (let i = 0; i < 100; i++) await publishCompleted(publisher, binding, `before${i}`);
   await publisher.disconnect();
 
-  const disconnected = new Promise((resolve) => client!.once('disconnected', resolve));
+  let disconnected = false;
+  client.once('disconnected', () => (disconnected = true));
   try {
-    await rabbitmqctl('stop_app');
-    await disconnected;
+    await ctl('stop_app');
+    await eventually(() => disconnected, 'disconnected', 30_000);
     slow = false;
   } finally {
-    await rabbitmqctl('start_app');
+    await ctl('start_app');
   }
-  await rabbitmqctl('await_startup');
+  await ctl('await_startup');
   await eventually(() => client!.connected, 'reconnected', 30_000);
 
-  publisher = await TestPublisher.open();
+  publisher = await TestPublisher.open(url);
   for (let i = 0; i < 100; i++) await publishCompleted(publisher, binding, `after${i}`);
   await publisher.disconnect();
 
   const expected = [...Array.from({ length: 100 }, (_, i) => `before${i}`), ...Array.from({ length: 100 }, (_, i) => `after${i}`)];
   await eventually(() => expected.every((id) => handled.has(id)), 'every message handled', 30_000);
   const duplicates = [...handled.values()].reduce((sum, n) => sum + n - 1, 0);
+  t.diagnostic(`own node ${broker!.node} started in ${broker!.startupMs} ms`);
   t.diagnostic(`broker restarted with a durable quorum queue: 200 published, lost 0, duplicates ${duplicates}`);
   assert.equal(expected.filter((id) => !handled.has(id)).length, 0);
 });
