@@ -15,6 +15,9 @@ export class RoutingKeyDecodeError extends Error {
   }
 }
 
+/** Decodes routing keys of one exchange; compiled once per binding, the layout is not worked out again per key. */
+export type RoutingKeyDecoder = (routingKey: string) => RoutingKeyFields;
+
 /**
  * Turns a received routing key back into named fields. Single-word entries are
  * taken from the front up to the multi-word entry, then from the back; the
@@ -26,34 +29,48 @@ export function decodeRoutingKey(source: RoutingKeySource, routingKey: string): 
   if (typeof routingKey !== 'string') {
     throw new RoutingKeyDecodeError(asText(routingKey), `must be a string, got ${describeValue(routingKey)}`);
   }
-  const entries = entriesOf(source, routingKey);
-  const words = routingKey.split('.');
+  return compileRoutingKeyDecoder(source, routingKey)(routingKey);
+}
+
+/**
+ * `decodeRoutingKey` for one exchange, with the layout (where the multi-word
+ * entry is, how many words each side, the constants) worked out once: the
+ * Pulse client decodes every delivery with it.
+ */
+export function compileRoutingKeyDecoder(source: RoutingKeySource, forErrors = ''): RoutingKeyDecoder {
+  const entries = entriesOf(source, forErrors);
+  const names = entries.map((entry) => entry.name);
+  const constants = entries.map((entry) => entry.constant);
   const multi = entries.findIndex((entry) => entry.multipleWords);
   const singleCount = multi === -1 ? entries.length : entries.length - 1;
-  if (multi === -1 ? words.length !== entries.length : words.length < singleCount) {
-    throw new RoutingKeyDecodeError(
-      routingKey,
-      `has ${words.length} words; the exchange's routing key has ${multi === -1 ? 'exactly' : 'at least'} ${singleCount}`,
-    );
-  }
-  const byIndex: string[] = [];
   const head = multi === -1 ? entries.length : multi;
-  for (let i = 0; i < head; i++) byIndex[i] = words[i]!;
-  if (multi !== -1) {
-    const tailCount = entries.length - multi - 1;
-    for (let i = 0; i < tailCount; i++) byIndex[multi + 1 + i] = words[words.length - tailCount + i]!;
-    byIndex[multi] = words.slice(multi, words.length - tailCount).join('.');
-  }
-  const fields: Record<string, string> = {};
-  entries.forEach((entry, i) => {
-    const value = byIndex[i]!;
-    if (entry.constant !== undefined && value !== entry.constant) {
-      throw new RoutingKeyDecodeError(routingKey, `"${entry.name}" must be "${entry.constant}", got ${quote(value)}`);
+  const tailCount = multi === -1 ? 0 : entries.length - multi - 1;
+  // Assignment is the fast path; a field named `__proto__` must be defined instead, or it would set the prototype.
+  const assignable = !names.includes('__proto__');
+  return (routingKey) => {
+    if (typeof routingKey !== 'string') {
+      throw new RoutingKeyDecodeError(asText(routingKey), `must be a string, got ${describeValue(routingKey)}`);
     }
-    // Defined, not assigned: a field named `__proto__` is a field, not a prototype.
-    Object.defineProperty(fields, entry.name, { value, enumerable: true, writable: true, configurable: true });
-  });
-  return fields;
+    const words = routingKey.split('.');
+    if (multi === -1 ? words.length !== entries.length : words.length < singleCount) {
+      throw new RoutingKeyDecodeError(
+        routingKey,
+        `has ${words.length} words; the exchange's routing key has ${multi === -1 ? 'exactly' : 'at least'} ${singleCount}`,
+      );
+    }
+    const fields: Record<string, string> = {};
+    for (let i = 0; i < entries.length; i++) {
+      const value =
+        i < head ? words[i]! : i === multi ? words.slice(multi, words.length - tailCount).join('.') : words[words.length - (entries.length - i)]!;
+      const constant = constants[i];
+      if (constant !== undefined && value !== constant) {
+        throw new RoutingKeyDecodeError(routingKey, `"${names[i]}" must be "${constant}", got ${quote(value)}`);
+      }
+      if (assignable) fields[names[i]!] = value;
+      else Object.defineProperty(fields, names[i]!, { value, enumerable: true, writable: true, configurable: true });
+    }
+    return fields;
+  };
 }
 
 function entriesOf(source: RoutingKeySource, routingKey: string): readonly RoutingKeyEntry[] {

@@ -2,7 +2,7 @@
 // Re-exported by src/index.ts, and the `taskcluster-pulse/bindings` entry point.
 export { BindingError } from './binding-error.js';
 export { createEvents, type EventsOptions } from './create-events.js';
-export { decodeRoutingKey, RoutingKeyDecodeError, type RoutingKeySource } from './decode-routing-key.js';
+export { compileRoutingKeyDecoder, decodeRoutingKey, RoutingKeyDecodeError, type RoutingKeyDecoder, type RoutingKeySource } from './decode-routing-key.js';
 export type { DecodedRoutingKey, Events, ExchangeMethod, PositionalValues, RoutingKeyFilter } from './events-types.js';
 export { ExchangeBindings } from './exchange-bindings.js';
 export { buildRoutingKey } from './routing-key.js';

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { decodeRoutingKey } from '../bindings/decode-routing-key.js';
+import { compileRoutingKeyDecoder, type RoutingKeyDecoder } from '../bindings/decode-routing-key.js';
 import type { Binding, RoutingKeyFields } from '../bindings/types.js';
 import type { AmqpMessage } from './amqp-api.js';
 import { brokerDeliveryCount } from './delivery-counter.js';
@@ -17,6 +17,7 @@ export type Decoded =
 interface ExchangeEntry {
   readonly binding: Binding;
   readonly matchers: TopicMatcher[];
+  readonly decodeFields: RoutingKeyDecoder;
 }
 
 /**
@@ -36,7 +37,7 @@ export class MessageDecoder {
     for (const binding of bindings) {
       let entry = this.#exchanges.get(binding.exchange);
       if (!entry) {
-        entry = { binding, matchers: [] };
+        entry = { binding, matchers: [], decodeFields: compileRoutingKeyDecoder(binding) };
         this.#exchanges.set(binding.exchange, entry);
       }
       entry.matchers.push(compileTopicPattern(binding.routingKeyPattern));
@@ -50,16 +51,15 @@ export class MessageDecoder {
 
   decode(raw: AmqpMessage, queue: string, channel: DeliveryChannel): Decoded {
     const { exchange, routingKey, redelivered } = raw.fields;
-    const delivery = (): DeliveryInfo => ({ queue, exchange, routingKey, redelivered });
     const headers = raw.properties.headers;
     const cc = ccOf(headers?.CC);
     const entry = this.#exchanges.get(exchange);
     if (!entry || !matchesAny(entry.matchers, routingKey, cc)) {
-      return { kind: 'unbound', error: new UnboundMessageError(delivery()) };
+      return { kind: 'unbound', error: new UnboundMessageError(deliveryOf(raw, queue)) };
     }
     const malformed = (reason: string, cause?: unknown): Decoded => ({
       kind: 'malformed',
-      error: new MalformedMessageError(delivery(), raw.content, reason, cause === undefined ? undefined : { cause }),
+      error: new MalformedMessageError(deliveryOf(raw, queue), raw.content, reason, cause === undefined ? undefined : { cause }),
     });
     // toString('utf8') would turn invalid bytes into U+FFFD silently, changing the payload.
     if (!isUtf8(raw.content)) return malformed(`body is not valid UTF-8 (${raw.content.length} bytes)`);
@@ -71,7 +71,7 @@ export class MessageDecoder {
     }
     let fields: RoutingKeyFields;
     try {
-      fields = decodeRoutingKey(entry.binding, routingKey);
+      fields = entry.decodeFields(routingKey);
     } catch (cause) {
       return malformed((cause as Error).message, cause);
     }
@@ -84,6 +84,12 @@ export class MessageDecoder {
 }
 
 const NO_ROUTES: readonly string[] = Object.freeze([]);
+
+/** Where a delivery came from, for errors only (built off the hot path). */
+function deliveryOf(raw: AmqpMessage, queue: string): DeliveryInfo {
+  const { exchange, routingKey, redelivered } = raw.fields;
+  return { queue, exchange, routingKey, redelivered };
+}
 
 /** The CC header as strings; amqplib gives an array of strings, so that case allocates nothing. */
 function ccOf(value: unknown): readonly string[] {
