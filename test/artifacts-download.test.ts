@@ -21,6 +21,7 @@ import {
   startFakeTaskcluster,
   type FakeTaskcluster,
 } from '../src/index.js';
+import { completedTask, type FakeArtifact } from './support/artifact-tasks.js';
 import { FAST_RETRIES } from './support/rest-fixtures.js';
 import { bytes, redirectTo, usePlainServer } from './support/plain-http.js';
 
@@ -40,13 +41,7 @@ after(async () => {
 });
 
 /** A task whose run 0 completed, with one artifact `name`. */
-function taskWith(name: string, artifact: Parameters<FakeTaskcluster['queue']['addArtifact']>[2]): string {
-  const taskId = slugid();
-  fake.queue.addTask(taskId);
-  fake.queue.resolveTask(taskId, 'completed');
-  fake.queue.addArtifact(taskId, name, artifact);
-  return taskId;
-}
+const taskWith = (name: string, artifact: FakeArtifact) => completedTask(fake, { [name]: artifact });
 
 async function rejectsWithCode(promise: Promise<unknown>, code: string, check?: (error: ArtifactError) => void): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {

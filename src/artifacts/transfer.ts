@@ -21,6 +21,11 @@ import type { ResolvedTransferOptions } from './transfer-options.js';
 export interface TransferSource {
   /** For messages, e.g. `artifact public/logs/live.log of task abc`. */
   readonly what: string;
+  /**
+   * The URL's path may hold a secret (a worker's livelog serves
+   * `/log/<access token>`): messages quote only its origin.
+   */
+  readonly secretPath?: boolean;
   url(attempt: number): Promise<string>;
 }
 
@@ -42,7 +47,7 @@ export async function transfer(source: TransferSource, sink: ByteSink, options: 
     try {
       let url = await source.url(attempt);
       for (let hop = 0; ; hop++) {
-        const next = await requestOnce(url, progress, sink, options, hasher, source.what);
+        const next = await requestOnce(url, progress, sink, options, hasher, source);
         if (next === undefined) break;
         if (hop >= MAX_REDIRECTS) throw new ArtifactError({ code: 'BadRedirect', message: `${source.what}: more than ${MAX_REDIRECTS} redirects` });
         url = next;
@@ -74,13 +79,14 @@ function requestOnce(
   sink: ByteSink,
   options: ResolvedTransferOptions,
   hasher: ContentHasher | undefined,
-  what: string,
+  source: TransferSource,
 ): Promise<string | undefined> {
+  const what = source.what;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return Promise.reject(new ArtifactError({ code: 'BadRedirect', message: `${what}: not a URL: ${url}` }));
+    return Promise.reject(new ArtifactError({ code: 'BadRedirect', message: `${what}: not a URL${source.secretPath ? '' : `: ${url}`}` }));
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return Promise.reject(new ArtifactError({ code: 'BadRedirect', message: `${what}: only http(s) URLs are fetched, not ${parsed.protocol}` }));
@@ -88,7 +94,7 @@ function requestOnce(
   const headers: Record<string, string> = {};
   if (progress.delivered > 0) headers.range = `bytes=${progress.delivered}-`;
   return new Promise((resolve, reject) => {
-    const handler = new SinkHandler(parsed, progress, sink, options, hasher, what, resolve, reject);
+    const handler = new SinkHandler(parsed, progress, sink, options, hasher, source, resolve, reject);
     transferAgent().dispatch(
       { origin: parsed.origin, path: parsed.pathname + parsed.search, method: 'GET', headers, headersTimeout: options.timeout, bodyTimeout: 0 },
       handler,
@@ -107,6 +113,7 @@ class SinkHandler implements Dispatcher.DispatchHandler {
   /** Bytes at the start of this answer that the sink already has (storage ignored the Range). */
   private skip = 0;
   private readonly onAbort = () => this.abort(new ArtifactError({ code: 'Aborted', message: `${this.what}: aborted` }));
+  private readonly what: string;
 
   constructor(
     private readonly url: URL,
@@ -114,10 +121,11 @@ class SinkHandler implements Dispatcher.DispatchHandler {
     private readonly sink: ByteSink,
     private readonly options: ResolvedTransferOptions,
     private readonly hasher: ContentHasher | undefined,
-    private readonly what: string,
+    private readonly source: TransferSource,
     private readonly resolve: (redirect: string | undefined) => void,
     private readonly reject: (error: Error) => void,
   ) {
+    this.what = source.what;
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
     this.armTimer(); // until the headers (undici's own header timeout is coarse, about a second)
   }
@@ -196,8 +204,9 @@ class SinkHandler implements Dispatcher.DispatchHandler {
     let more: boolean;
     try {
       more = this.sink.write(chunk);
+      this.options.onProgress?.(this.progress.delivered, this.progress.total);
     } catch (error) {
-      // The sink cannot take more (a full disk, a reader gone): not worth a retry.
+      // The sink cannot take more (a full disk, a reader gone), or the progress listener threw: not worth a retry.
       this.fail(new ArtifactError({ code: 'Aborted', message: `${this.what}: ${(error as Error).message}`, cause: error as Error }));
       return;
     }
@@ -217,13 +226,16 @@ class SinkHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     if (this.mode === 'redirect') return this.settle(() => this.resolve(this.redirect));
     if (this.mode === 'error') {
-      // Storage may echo the request's signature outside any structure redactText knows.
-      const body = redactText(Buffer.concat(this.errorBody).toString('utf8').slice(0, ERROR_BODY_LIMIT), [...this.url.searchParams.values()].filter((value) => value.length >= 8));
+      // Storage may echo the request's signature (or a secret path) outside any structure redactText knows.
+      const secretPath = this.source.secretPath === true;
+      const secrets = [...this.url.searchParams.values(), ...(secretPath ? this.url.pathname.split('/').map(decodeURIComponentSafely) : [])];
+      const body = redactText(Buffer.concat(this.errorBody).toString('utf8').slice(0, ERROR_BODY_LIMIT), secrets.filter((value) => value.length >= 8));
+      const where = secretPath ? this.url.origin : `${this.url.origin}${this.url.pathname}`;
       return this.fail(
         new ArtifactError({
           code: 'StorageError',
           statusCode: this.statusCode,
-          message: `${this.what}: storage answered HTTP ${this.statusCode}${body ? `: ${body}` : ''} [${this.url.origin}${this.url.pathname}]`,
+          message: `${this.what}: storage answered HTTP ${this.statusCode}${body ? `: ${body}` : ''} [${where}]`,
         }),
       );
     }
@@ -260,6 +272,14 @@ class SinkHandler implements Dispatcher.DispatchHandler {
     clearTimeout(this.timer);
     this.options.signal?.removeEventListener('abort', this.onAbort);
     action();
+  }
+}
+
+function decodeURIComponentSafely(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 
