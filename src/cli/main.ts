@@ -10,14 +10,17 @@ import { ApiArgumentError } from '../rest/api-argument-error.js';
 import { wantsHelp, type Command, type CommandContext } from './command.js';
 import { bindingsCommand } from './commands/bindings.js';
 import { callCommand } from './commands/call.js';
+import { downloadCommand } from './commands/download.js';
 import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
+import { logCommand } from './commands/log.js';
 import { publishCommand } from './commands/publish.js';
 import { queueCommand } from './commands/queue.js';
 import { signedUrlCommand } from './commands/signed-url.js';
+import { uploadCommand } from './commands/upload.js';
 import { UsageError } from './usage-error.js';
 
-const commands: readonly Command[] = [listenCommand, bindingsCommand, callCommand, signedUrlCommand, publishCommand, queueCommand, listCommand];
+const commands: readonly Command[] = [listenCommand, bindingsCommand, callCommand, signedUrlCommand, publishCommand, queueCommand, listCommand, downloadCommand, uploadCommand, logCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
