@@ -11,7 +11,7 @@ import { ArtifactError } from './artifact-error.js';
 import { objectSource, type ObjectDownloadSource } from './object-source.js';
 import { rootUrlOf } from './root-url.js';
 import type { ResolvedTransferOptions } from './transfer-options.js';
-import type { TransferSource } from './transfer.js';
+import type { TransferSource } from './transfer-source.js';
 
 export type ArtifactSource =
   | { readonly storageType: 's3' | 'reference'; readonly source: TransferSource }

@@ -15,7 +15,8 @@ import { ContentHasher, verifyHashes } from './hashes.js';
 import { BufferSink, DecodingSink, FileSink, StreamSink } from './sinks.js';
 import type { CompletedDownload, DownloadInfo, DownloadResult, DownloadTarget } from './targets.js';
 import type { ResolvedTransferOptions } from './transfer-options.js';
-import { transfer, type TransferSource } from './transfer.js';
+import type { TransferSource } from './transfer-source.js';
+import { transfer } from './transfer.js';
 
 /** A negotiated source: objects carry the hashes to verify. */
 export interface NegotiatedSource {
