@@ -4,6 +4,7 @@
  * redirects and for URLs a task chose.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,6 @@ import {
   downloadObject,
   ObjectService,
   Queue,
-  slugid,
   startFakeTaskcluster,
   type FakeTaskcluster,
 } from '../src/index.js';
@@ -135,8 +135,20 @@ describe('downloadObject', () => {
     assert.equal((await downloadObject({ object: object(), name: 'both', to: 'text' })).data, 'via getUrl');
     const simple = await downloadObject({ object: object(), name: 'simple-only', to: 'text' });
     assert.equal(simple.data, 'via simple');
-    assert.ok(simple.hashes?.sha512);
+    assert.match(simple.hashes?.sha256 ?? '', /^[0-9a-f]{64}$/);
     assert.ok(fake.calls.some((call) => call.api === 'object.object' && call.params.name === 'simple-only'), 'metadata fetched for the hashes');
+  });
+
+  it('verifies by sha256 alone when it was recorded (half the CPU of both), else by sha512', async () => {
+    const content = Buffer.alloc(50_000, 3);
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    const sha512 = createHash('sha512').update(content).digest('hex');
+    fake.objects.addObject('both-recorded', { content });
+    fake.objects.addObject('sha512-recorded', { content, hashes: { sha512 } });
+    assert.deepEqual((await downloadObject({ object: object(), name: 'both-recorded' })).hashes, { sha256 });
+    assert.deepEqual((await downloadObject({ object: object(), name: 'sha512-recorded' })).hashes, { sha512 });
+    fake.objects.addObject('sha512-wrong', { content, hashes: { sha512: '0'.repeat(128) } });
+    await rejectsWithCode(downloadObject({ object: object(), name: 'sha512-wrong' }), 'HashMismatch');
   });
 
   it('a recorded hash that does not match is HashMismatch; none recorded is NoAcceptableHash', async () => {
