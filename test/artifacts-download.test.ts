@@ -4,6 +4,7 @@
  * redirects and for URLs a task chose.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { ApiArgumentError, ArtifactError, downloadArtifact, downloadObject, ObjectService, Queue, slugid } from '../src/index.js';
 import { startFakeTaskcluster, type FakeTaskcluster } from '../src/testing/index.js';
+import { completedTask, type FakeArtifact } from './support/artifact-tasks.js';
 import { FAST_RETRIES } from './support/rest-fixtures.js';
 import { bytes, redirectTo, usePlainServer } from './support/plain-http.js';
 
@@ -31,13 +33,7 @@ after(async () => {
 });
 
 /** A task whose run 0 completed, with one artifact `name`. */
-function taskWith(name: string, artifact: Parameters<FakeTaskcluster['queue']['addArtifact']>[2]): string {
-  const taskId = slugid();
-  fake.queue.addTask(taskId);
-  fake.queue.resolveTask(taskId, 'completed');
-  fake.queue.addArtifact(taskId, name, artifact);
-  return taskId;
-}
+const taskWith = (name: string, artifact: FakeArtifact) => completedTask(fake, { [name]: artifact });
 
 async function rejectsWithCode(promise: Promise<unknown>, code: string, check?: (error: ArtifactError) => void): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
@@ -131,8 +127,20 @@ describe('downloadObject', () => {
     assert.equal((await downloadObject({ object: object(), name: 'both', to: 'text' })).data, 'via getUrl');
     const simple = await downloadObject({ object: object(), name: 'simple-only', to: 'text' });
     assert.equal(simple.data, 'via simple');
-    assert.ok(simple.hashes?.sha512);
+    assert.match(simple.hashes?.sha256 ?? '', /^[0-9a-f]{64}$/);
     assert.ok(fake.calls.some((call) => call.api === 'object.object' && call.params.name === 'simple-only'), 'metadata fetched for the hashes');
+  });
+
+  it('verifies by sha256 alone when it was recorded (half the CPU of both), else by sha512', async () => {
+    const content = Buffer.alloc(50_000, 3);
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    const sha512 = createHash('sha512').update(content).digest('hex');
+    fake.objects.addObject('both-recorded', { content });
+    fake.objects.addObject('sha512-recorded', { content, hashes: { sha512 } });
+    assert.deepEqual((await downloadObject({ object: object(), name: 'both-recorded' })).hashes, { sha256 });
+    assert.deepEqual((await downloadObject({ object: object(), name: 'sha512-recorded' })).hashes, { sha512 });
+    fake.objects.addObject('sha512-wrong', { content, hashes: { sha512: '0'.repeat(128) } });
+    await rejectsWithCode(downloadObject({ object: object(), name: 'sha512-wrong' }), 'HashMismatch');
   });
 
   it('a recorded hash that does not match is HashMismatch; none recorded is NoAcceptableHash', async () => {

@@ -11,7 +11,7 @@ import { ArtifactError } from './artifact-error.js';
 import { objectSource, type ObjectDownloadSource } from './object-source.js';
 import { rootUrlOf } from './root-url.js';
 import type { ResolvedTransferOptions } from './transfer-options.js';
-import type { TransferSource } from './transfer.js';
+import type { TransferSource } from './transfer-source.js';
 
 export type ArtifactSource =
   | { readonly storageType: 's3' | 'reference'; readonly source: TransferSource }
@@ -41,7 +41,7 @@ export async function artifactSource(ref: ArtifactRef, followReferences: boolean
           message: `${what} is a reference artifact: its URL was chosen by the task, so it is not fetched unless followReferences is true`,
         });
       }
-      return { storageType: 'reference', source: fixedUrl(answer.url, what) };
+      return { storageType: 'reference', source: { ...fixedUrl(answer.url, what), secretPath: true } };
     case 'object': {
       const object = new ObjectService({ rootUrl: rootUrlOf(queue), credentials: answer.credentials, retries: options.retries, timeout: options.timeout });
       return { storageType: 'object', source: objectSource(object, answer.name, what) };

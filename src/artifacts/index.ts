@@ -14,6 +14,6 @@ export type {
 } from './targets.js';
 export { ArtifactError, type ArtifactErrorCode } from './artifact-error.js';
 export type { ContentHashes } from './hashes.js';
-export type { TransferOptions } from './transfer-options.js';
+export type { TransferOptions, TransferProgressListener } from './transfer-options.js';
 export { closeTransferConnections } from './http-agent.js';
 export { uploadArtifact, uploadObject, type UploadArtifactOptions, type UploadData, type UploadObjectOptions, type UploadResult } from './upload.js';

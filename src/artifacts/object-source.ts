@@ -7,7 +7,7 @@
 import type { ObjectService } from '../generated/clients/object.js';
 import type { DownloadObjectResponse } from '../generated/types/object.js';
 import { ArtifactError } from './artifact-error.js';
-import type { TransferSource } from './transfer.js';
+import type { TransferSource } from './transfer-source.js';
 
 export interface ObjectDownloadSource extends TransferSource {
   /** The hashes the service recorded, known once `url(1)` resolved. */

@@ -18,13 +18,13 @@ import type { ResolvedTransferOptions } from './transfer-options.js';
 /** The bytes, once per attempt. */
 export type BodyFactory = () => Promise<Buffer | Readable>;
 
-/** PUTs the body to `url`; resolves to the hasher of the attempt that succeeded. */
-export async function putWithRetries(url: string, headers: Readonly<Record<string, string>>, body: BodyFactory, options: ResolvedTransferOptions, what: string): Promise<ContentHasher> {
+/** PUTs the body (`size` bytes) to `url`; resolves to the hasher of the attempt that succeeded. */
+export async function putWithRetries(url: string, headers: Readonly<Record<string, string>>, body: BodyFactory, size: number, options: ResolvedTransferOptions, what: string): Promise<ContentHasher> {
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) throw new ArtifactError({ code: 'Aborted', message: `${what}: aborted`, attempts: attempt });
     const hasher = new ContentHasher();
     try {
-      await putOnce(url, headers, await body(), hasher, options);
+      await putOnce(url, headers, await body(), size, hasher, options);
       return hasher;
     } catch (error) {
       const failure =
@@ -40,8 +40,8 @@ export async function putWithRetries(url: string, headers: Readonly<Record<strin
   }
 }
 
-/** `body`, hashed as it goes out; `onProgress` hears of every chunk read. */
-function hashed(body: Buffer | Readable, hasher: ContentHasher, onProgress: () => void): Buffer | Readable {
+/** `body`, hashed as it goes out; `onChunk` hears of every chunk read. */
+function hashed(body: Buffer | Readable, hasher: ContentHasher, onChunk: () => void): Buffer | Readable {
   if (Buffer.isBuffer(body)) {
     hasher.update(body);
     return body;
@@ -49,7 +49,11 @@ function hashed(body: Buffer | Readable, hasher: ContentHasher, onProgress: () =
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       hasher.update(chunk);
-      onProgress();
+      try {
+        onChunk();
+      } catch (error) {
+        return done(error as Error); // a throwing progress listener fails the attempt, not the process
+      }
       done(null, chunk);
     },
   });
@@ -58,13 +62,16 @@ function hashed(body: Buffer | Readable, hasher: ContentHasher, onProgress: () =
 }
 
 /** One PUT; `timeout` bounds the wait between chunks read and for the answer. */
-function putOnce(url: string, headers: Readonly<Record<string, string>>, source: Buffer | Readable, hasher: ContentHasher, options: ResolvedTransferOptions): Promise<void> {
+function putOnce(url: string, headers: Readonly<Record<string, string>>, source: Buffer | Readable, size: number, hasher: ContentHasher, options: ResolvedTransferOptions): Promise<void> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     let status = 0;
     const answer: Buffer[] = [];
     const timer = setTimeout(() => fail(new NetworkError('ECONNABORTED', `no progress for ${options.timeout} ms`)), options.timeout);
-    const body = hashed(source, hasher, () => timer.refresh());
+    const body = hashed(source, hasher, () => {
+      timer.refresh();
+      options.onProgress?.(hasher.bytes, size);
+    });
     let controller: Dispatcher.DispatchController | undefined;
     let settled = false;
     const fail = (error: Error) => {
@@ -83,6 +90,7 @@ function putOnce(url: string, headers: Readonly<Record<string, string>>, source:
         if (status >= 200 && status < 300) {
           settled = true;
           clearTimeout(timer);
+          if (Buffer.isBuffer(source)) options.onProgress?.(size, size);
           return resolve();
         }
         const text = redactText(Buffer.concat(answer).toString('utf8').slice(0, 1000), [...target.searchParams.values()].filter((v) => v.length >= 8));

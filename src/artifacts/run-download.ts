@@ -11,11 +11,12 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { ApiArgumentError } from '../rest/api-argument-error.js';
 import { ArtifactError } from './artifact-error.js';
 import type { ByteSink, ResponseInfo } from './byte-sink.js';
-import { ContentHasher, verifyHashes } from './hashes.js';
+import { algorithmsToVerify, ContentHasher, verifyHashes, type HashAlgorithm } from './hashes.js';
 import { BufferSink, DecodingSink, FileSink, StreamSink } from './sinks.js';
 import type { CompletedDownload, DownloadInfo, DownloadResult, DownloadTarget } from './targets.js';
 import type { ResolvedTransferOptions } from './transfer-options.js';
-import { transfer, type TransferSource } from './transfer.js';
+import type { TransferSource } from './transfer-source.js';
+import { transfer } from './transfer.js';
 
 /** A negotiated source: objects carry the hashes to verify. */
 export interface NegotiatedSource {
@@ -51,11 +52,12 @@ export async function runDownload<T extends DownloadTarget>(
   const done = (async (): Promise<CompletedDownload> => {
     const negotiated = await negotiate();
     storageType = negotiated.storageType;
-    const hasher = negotiated.source.hashes ? new ContentHasher() : undefined;
+    const { source } = negotiated;
     try {
-      const summary = await transfer(negotiated.source, sink, options, hasher);
+      const hasher = source.hashes ? new ContentHasher(await algorithmsFor(source, source.hashes)) : undefined;
+      const summary = await transfer(source, sink, options, hasher);
       const hashes = hasher?.digest();
-      if (hashes) verifyHashes(hashes, await negotiated.source.hashes!(), negotiated.source.what);
+      if (hashes) verifyHashes(hashes, await source.hashes!(), source.what);
       await sink.close();
       return { ...infoOf(storageType, summary.info), size: target.size(), attempts: summary.attempts, hashes };
     } catch (error) {
@@ -81,6 +83,15 @@ export async function runDownload<T extends DownloadTarget>(
   } catch (error) {
     throw new ArtifactError({ code: 'InvalidContent', message: `the content is not valid JSON: ${(error as Error).message}`, storageType });
   }
+}
+
+/**
+ * The hashes to compute for an object, by what the service recorded: known
+ * once the source's first URL is negotiated (which the transfer then reuses).
+ */
+async function algorithmsFor(source: TransferSource, recorded: () => Promise<Readonly<Record<string, unknown>>>): Promise<readonly HashAlgorithm[]> {
+  await source.url(1);
+  return algorithmsToVerify(await recorded.call(source));
 }
 
 function infoOf(storageType: DownloadInfo['storageType'], info: ResponseInfo): DownloadInfo {

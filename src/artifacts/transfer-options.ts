@@ -19,7 +19,16 @@ export interface TransferOptions {
   readonly timeout?: number;
   /** Aborts the transfer (and its retries) with code `Aborted`. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Hears of every chunk moved: the bytes of the body so far (on the wire,
+   * before any content decoding) and its size if storage or the caller said.
+   * An upload's retry starts again from 0. Called per chunk: keep it cheap.
+   */
+  readonly onProgress?: TransferProgressListener | undefined;
 }
+
+/** See `TransferOptions.onProgress`. */
+export type TransferProgressListener = (transferred: number, total: number | undefined) => void;
 
 export interface ResolvedTransferOptions {
   readonly retries: number;
@@ -28,6 +37,7 @@ export interface ResolvedTransferOptions {
   readonly maxDelay: number;
   readonly timeout: number;
   readonly signal: AbortSignal | undefined;
+  readonly onProgress: TransferProgressListener | undefined;
 }
 
 /** Checks the transfer options of `where`'s options; an error names the field and rule. */
@@ -39,6 +49,8 @@ export function resolveTransferOptions(options: TransferOptions, where: string):
   };
   const signal = options.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ApiArgumentError(where, 'signal', 'must be an AbortSignal');
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw new ApiArgumentError(where, 'onProgress', 'must be a function (transferred, total) => void');
   return {
     retries: number('retries', (n) => Number.isInteger(n) && n >= 0, 'must be a non-negative integer'),
     delayFactor: number('delayFactor', (n) => n >= 0 && Number.isFinite(n), 'must be a non-negative number of milliseconds'),
@@ -46,6 +58,7 @@ export function resolveTransferOptions(options: TransferOptions, where: string):
     maxDelay: number('maxDelay', (n) => n >= 0, 'must be a non-negative number of milliseconds'),
     timeout: number('timeout', (n) => n > 0 && Number.isFinite(n), 'must be a positive number of milliseconds'),
     signal,
+    onProgress,
   };
 }
 

@@ -141,10 +141,11 @@ async function upload(object: ObjectService, target: Target, source: Source, tra
   let method: UploadResult['method'];
   if (created.uploadMethod.dataInline) {
     method = 'dataInline';
+    transfer.onProgress?.(source.size, source.size);
   } else if (created.uploadMethod.putUrl) {
     method = 'putUrl';
     const { url, headers } = created.uploadMethod.putUrl;
-    const hasher = await putWithRetries(url, headers as Record<string, string>, source.body, transfer, what);
+    const hasher = await putWithRetries(url, headers as Record<string, string>, source.body, source.size, transfer, what);
     if (hasher.bytes !== source.size) throw new ArtifactError({ code: 'SizeMismatch', message: `${what}: sent ${hasher.bytes} bytes, ${source.size} were announced` });
     hashes = hasher.digest();
   } else {

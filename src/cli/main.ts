@@ -11,12 +11,15 @@ import { wantsHelp, type Command, type CommandContext } from './command.js';
 import { bindingsCommand } from './commands/bindings.js';
 import { callCommand } from './commands/call.js';
 import { inspectCommand } from './commands/inspect.js';
+import { downloadCommand } from './commands/download.js';
 import { listCommand } from './commands/list.js';
 import { listenCommand } from './commands/listen.js';
+import { logCommand } from './commands/log.js';
 import { publishCommand } from './commands/publish.js';
 import { queueCommand } from './commands/queue.js';
 import { replayCommand } from './commands/replay.js';
 import { signedUrlCommand } from './commands/signed-url.js';
+import { uploadCommand } from './commands/upload.js';
 import { UsageError } from './usage-error.js';
 
 const commands: readonly Command[] = [
@@ -29,6 +32,9 @@ const commands: readonly Command[] = [
   publishCommand,
   queueCommand,
   listCommand,
+  downloadCommand,
+  uploadCommand,
+  logCommand,
 ];
 
 function overview(): string {
