@@ -122,9 +122,13 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
 
   /**
    * At-least-once processing: runs `handler` for each message with bounded
-   * concurrency, acks after it succeeds, requeues on failure, and after
-   * `maxDeliveries` dead-letters (or drops) the message with an `error` event.
-   * Emits one outcome per handled message; unsubscribing stops consuming.
+   * concurrency (a handler past `handlerTimeoutMs` counts as failed), acks
+   * after it succeeds, requeues on failure after `retryDelayMs` (holding no
+   * slot meanwhile), and after `maxDeliveries` dead-letters (or drops) the
+   * message with an `error` event. Emits one outcome per message. Aborting
+   * `signal` (or `close()`) drains: running handlers finish, every other held
+   * message is requeued with a `released` outcome, then the stream completes;
+   * unsubscribing reports each such message as a `MessageReleasedError` instead.
    */
   consume<const B extends Bindings, R = unknown>(
     bindings: B,
