@@ -17,6 +17,7 @@ import { completedFields, completedPayload } from './support/conformance-publish
 import { NO_BROKER } from './support/cli.js';
 import { RABBIT_URL, uniqueName } from './support/rabbit.js';
 import { errorsOf, useRabbitSuite } from './support/rabbit-suite.js';
+import { startTcpProxy } from './support/tcp-proxy.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'recording-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -201,5 +202,19 @@ describe('bad recordings and options are refused before any network I/O', () => 
     assert.ok(error instanceof Error);
     assert.match(error.message, /cannot connect to amqp:\/\/guest:\*\*\*@127\.0\.0\.1:1/);
     assert.ok(!`${error.message} ${String(error.stack)}`.includes('s3cret-pw'));
+  });
+
+  test('a server that accepts TCP and never answers: the replay fails after the 10 s connect timeout, not never', { timeout: 30_000 }, async () => {
+    const blackHole = await startTcpProxy('black-hole');
+    try {
+      const started = Date.now();
+      const error = await replayRecording(parseRecording(good), { url: blackHole.url.replace('guest:guest', 'guest:s3cret-pw') }).then(() => undefined, (e: Error) => e);
+      const elapsedMs = Date.now() - started;
+      assert.ok(error instanceof Error);
+      assert.match(error.message, /^cannot connect to amqp:\/\/guest:\*\*\*@127\.0\.0\.1:\d+: connection attempt timed out after 10000 ms$/);
+      assert.ok(elapsedMs >= 9_500 && elapsedMs <= 15_000, `failed after ${elapsedMs} ms`);
+    } finally {
+      await blackHole.close();
+    }
   });
 });

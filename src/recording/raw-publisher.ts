@@ -1,20 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import type { AmqpConfirmChannel, AmqpConnection, AmqpPublishOptions } from '../pulse/amqp-api.js';
-import { openConnection } from '../pulse/connectors.js';
-import { BrokerAddress } from '../pulse/broker-address.js';
+import type { AmqpPublishOptions } from '../pulse/amqp-api.js';
+import type { BrokerAddress } from '../pulse/broker-address.js';
+import { Deadline } from '../pulse/deadline.js';
+import { describe, PublisherSession } from '../pulse/publisher-session.js';
 import { RECORDED_PROPERTIES, recordBody, type PulseRecord } from './record.js';
+
+/** The test kit publisher's defaults: a replay waits no longer than it does. */
+const CONNECT_TIMEOUT_MS = 10_000;
+const CONFIRM_TIMEOUT_MS = 60_000;
+const CLOSE_TIMEOUT_MS = 10_000;
 
 /**
  * Publishes records exactly as recorded (exchange, routing key, CC, properties,
- * body bytes) on a confirm channel. `PulsePublisher` builds messages from
- * fields and payloads; a replay must not rebuild anything, hence this.
- * Exchanges are declared first as Taskcluster declares them (durable topic).
+ * body bytes) on the publisher's confirm-channel session. `PulsePublisher`
+ * builds messages from fields and payloads; a replay must not rebuild
+ * anything, hence this. Exchanges are declared first as Taskcluster declares
+ * them (durable topic). Connecting and each confirm are bounded.
  */
 export class RawPublisher {
-  #opening: Promise<{ connection: AmqpConnection; channel: AmqpConfirmChannel }> | undefined;
-  readonly #declared = new Map<string, Promise<unknown>>();
-  #draining: Promise<void> | undefined;
-  #failure: Error | undefined;
+  #opening: Promise<PublisherSession> | undefined;
+  #lost = false;
+  readonly #abandon = new AbortController();
 
   /** Private (#): its password never reaches util.inspect or JSON.stringify. */
   readonly #address: BrokerAddress;
@@ -28,70 +34,47 @@ export class RawPublisher {
 
   /** Resolves once the broker confirms the message. */
   async publish(record: PulseRecord): Promise<void> {
-    const { channel } = await this.#session();
-    if (this.#failure) throw this.#failure;
-    await this.declareExchange(record.exchange);
-    await this.#draining;
-    await new Promise<void>((resolve, reject) => {
-      const buffered = !channel.publish(record.exchange, record.routingKey, recordBody(record), publishOptions(record), (error) => {
-        if (!error) resolve();
-        else reject(new Error(`${record.exchange}: the broker did not confirm the message (${describe(error)})`));
-      });
-      if (buffered && !this.#draining) {
-        this.#draining = new Promise((drained) => {
-          const done = () => {
-            this.#draining = undefined;
-            channel.removeListener('drain', done);
-            channel.removeListener('close', done);
-            drained();
-          };
-          channel.once('drain', done);
-          channel.once('close', done);
-        });
-      }
-    });
+    const session = await this.#session();
+    const outcome = await Deadline.after(CONFIRM_TIMEOUT_MS).within(
+      session.publish({ exchange: record.exchange, routingKey: record.routingKey, content: recordBody(record), options: publishOptions(record) }),
+    );
+    if (outcome === undefined) throw new Error(`${record.exchange}: the broker did not confirm the message within ${CONFIRM_TIMEOUT_MS} ms`);
+    if (outcome.kind === 'connection-lost') {
+      throw new Error(`the connection to ${this.#address.display} was lost (${this.#address.redact(outcome.error.message)})`);
+    }
   }
 
   /** Declares a durable topic exchange (once per exchange). */
   async declareExchange(exchange: string): Promise<void> {
-    const { channel } = await this.#session();
-    let declared = this.#declared.get(exchange);
-    if (!declared) {
-      declared = channel.assertExchange(exchange, 'topic', { durable: true, autoDelete: false, internal: false }).catch((error: unknown) => {
-        throw new Error(`${exchange}: could not declare the exchange (${describe(error)})`);
-      });
-      this.#declared.set(exchange, declared);
-    }
-    await declared;
+    await (await this.#session()).assertExchange(exchange);
   }
 
   async close(): Promise<void> {
     const opening = this.#opening;
     this.#opening = undefined;
+    this.#abandon.abort();
     const session = await opening?.catch(() => undefined);
-    await session?.connection.close().catch(() => undefined);
+    await session?.close(Deadline.after(CLOSE_TIMEOUT_MS));
   }
 
-  #session(): Promise<{ connection: AmqpConnection; channel: AmqpConfirmChannel }> {
+  #session(): Promise<PublisherSession> {
+    // A replay does not reconnect: a lost connection fails the messages after it too.
+    if (this.#lost) return Promise.reject(new Error(`the connection to ${this.#address.display} was lost`));
     this.#opening ??= this.#open();
     return this.#opening;
   }
 
-  async #open(): Promise<{ connection: AmqpConnection; channel: AmqpConfirmChannel }> {
-    let connection: AmqpConnection;
+  async #open(): Promise<PublisherSession> {
     try {
-      connection = await openConnection(this.#address, { noDelay: true, clientProperties: { connection_name: this.connectionName } });
+      return await PublisherSession.open(
+        { address: this.#address, connectionName: this.connectionName, connectTimeoutMs: CONNECT_TIMEOUT_MS, signal: this.#abandon.signal },
+        () => {
+          this.#lost = true;
+        },
+      );
     } catch (error) {
       throw new Error(`cannot connect to ${this.#address.display}: ${this.#address.redact(describe(error))}`);
     }
-    const lost = (error?: Error) => {
-      this.#failure ??= new Error(`the connection to ${this.#address.display} was lost${error ? ` (${this.#address.redact(error.message)})` : ''}`);
-    };
-    connection.on('error', () => undefined);
-    connection.on('close', lost);
-    const channel = await connection.createConfirmChannel();
-    channel.on('error', (error) => (this.#failure ??= new Error(`the broker closed the channel: ${error.message}`)));
-    return { connection, channel };
   }
 }
 
@@ -105,8 +88,4 @@ function publishOptions(record: PulseRecord): AmqpPublishOptions {
   if (record.properties.headers) options.headers = record.properties.headers;
   if (record.cc.length > 0) options.CC = [...record.cc];
   return options as AmqpPublishOptions;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

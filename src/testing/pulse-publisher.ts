@@ -6,7 +6,7 @@ import { sleep } from '../pulse/sleep.js';
 import type { ExchangeReference, JsonSchemaDocument } from '../references/types.js';
 import { MessageValidator, packageValidator } from './message-validator.js';
 import { PublishNotConfirmedError } from './publish-not-confirmed-error.js';
-import { describe, PublisherSession, type SessionOutcome } from './publisher-session.js';
+import { describe, PublisherSession, type SessionOutcome } from '../pulse/publisher-session.js';
 import { resolvePublisherTimeouts, type PublisherTimeouts } from './publisher-timeouts.js';
 import type {
   EntryOf,
@@ -18,7 +18,7 @@ import type {
   PublishPayload,
 } from './publish-types.js';
 import { schemaMap } from '../schemas/schema-source.js';
-import { exchangeName, PULSE_MESSAGE_BYTES, wireMessage, type LooseInput } from './wire-message.js';
+import { exchangeName, PULSE_MESSAGE_BYTES, TASKCLUSTER_PUBLISH_OPTIONS, wireMessage, type LooseInput } from './wire-message.js';
 
 export interface PulsePublisherOptions {
   /**
@@ -195,7 +195,8 @@ export class PulsePublisher {
       await sleep(Math.min(100 * 2 ** attempt, 2_000), this.abandon.signal);
       return { kind: 'connection-lost', error: error as Error };
     }
-    return session.publish(message);
+    // Taskcluster always sends the CC header, empty when a task has no routes.
+    return session.publish({ ...message, options: { ...TASKCLUSTER_PUBLISH_OPTIONS, CC: [...message.cc] } });
   }
 
   /** `step`'s outcome, unless the deadline passes or the publisher gives up first. */

@@ -1,10 +1,17 @@
-import type { AmqpConfirmChannel, AmqpConnection } from '../pulse/amqp-api.js';
-import { abandonConnection } from '../pulse/amqplib-socket.js';
-import { connectWithin } from '../pulse/bounded-connect.js';
-import type { BrokerAddress } from '../pulse/broker-address.js';
-import type { Deadline } from '../pulse/deadline.js';
-import type { PublishedPulseMessage } from './publish-types.js';
-import { TASKCLUSTER_PUBLISH_OPTIONS } from './wire-message.js';
+import type { AmqpConfirmChannel, AmqpConnection, AmqpPublishOptions } from './amqp-api.js';
+import { abandonConnection } from './amqplib-socket.js';
+import { connectWithin } from './bounded-connect.js';
+import type { BrokerAddress } from './broker-address.js';
+import type { Deadline } from './deadline.js';
+
+/** One message as it goes on the wire: the test kit's publisher builds it from fields and payload, a replay takes it from a recording. */
+export interface SessionMessage {
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly content: Buffer;
+  /** Properties and headers, CC included. */
+  readonly options: AmqpPublishOptions;
+}
 
 /** How a message fared on one session: confirmed, or caught in a lost connection (then it may be republished). */
 export type SessionOutcome = { readonly kind: 'confirmed' } | { readonly kind: 'connection-lost'; readonly error: Error };
@@ -90,7 +97,7 @@ export class PublisherSession {
    * confirm. Rejects if the broker refuses the message (a nack, a channel
    * error); a lost connection is an outcome, not an error.
    */
-  async publish(message: PublishedPulseMessage): Promise<SessionOutcome> {
+  async publish(message: SessionMessage): Promise<SessionOutcome> {
     try {
       await this.assertExchange(message.exchange);
       await this.#draining;
@@ -109,14 +116,13 @@ export class PublisherSession {
     }
   }
 
-  #publishConfirmed(message: PublishedPulseMessage): Promise<void> {
+  #publishConfirmed(message: SessionMessage): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const buffered = !this.channel.publish(
         message.exchange,
         message.routingKey,
         message.content,
-        // Taskcluster always sends the CC header, empty when a task has no routes.
-        { ...TASKCLUSTER_PUBLISH_OPTIONS, CC: [...message.cc] },
+        message.options,
         (error) => {
           if (!error) return resolve();
           // amqplib fails unconfirmed messages while the channel closes, just
