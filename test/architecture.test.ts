@@ -23,9 +23,10 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   pulse: ['references', 'bindings', 'schemas', 'rest'],
   'memory-broker': ['bindings', 'pulse'],
   recording: ['bindings', 'pulse'],
-  testing: ['references', 'schemas', 'bindings', 'rest', 'generated', 'artifacts', 'pulse', 'memory-broker', 'recording'],
-  cli: ['references', 'schemas', 'bindings', 'rest', 'generated', 'artifacts', 'pulse', 'memory-broker', 'recording', 'testing'],
-  '(root)': ['references', 'bindings', 'rest', 'generated', 'artifacts', 'pulse'],
+  workflows: ['references', 'schemas', 'bindings', 'rest', 'generated', 'artifacts', 'pulse'],
+  testing: ['references', 'schemas', 'bindings', 'rest', 'generated', 'artifacts', 'pulse', 'memory-broker', 'recording', 'workflows'],
+  cli: ['references', 'schemas', 'bindings', 'rest', 'generated', 'artifacts', 'pulse', 'memory-broker', 'recording', 'workflows', 'testing'],
+  '(root)': ['references', 'bindings', 'rest', 'generated', 'artifacts', 'pulse', 'workflows'],
 };
 
 /** Generated code extends the hand-written bases: in these folders only the public index may look back up at it. */
