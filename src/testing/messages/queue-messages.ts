@@ -12,6 +12,7 @@ import { slugid } from '../../rest/slugid.js';
 import {
   artifactMessage,
   definedMessage,
+  groupMessage as coreGroupMessage,
   pendingMessage,
   resolvedMessage,
   runningMessage,
@@ -144,6 +145,5 @@ function groupMessage(group: TaskGroupSource): QueueMessage<'taskGroupResolved'>
   const taskGroupId = group.taskGroupId ?? slugid();
   const schedulerId = group.schedulerId ?? '-';
   const expires = group.expires ?? new Date(Date.now() + YEAR_MS).toJSON();
-  const payload = { version: 1 as const, taskGroupId, schedulerId, expires, ...(group.sealed === undefined ? {} : { sealed: group.sealed }) };
-  return { fields: { taskGroupId, schedulerId }, payload, routes: [] };
+  return coreGroupMessage({ taskGroupId, schedulerId, expires, ...(group.sealed === undefined ? {} : { sealed: group.sealed }) });
 }

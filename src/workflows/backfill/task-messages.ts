@@ -13,6 +13,8 @@ import type {
   TaskDefinedMessage,
   TaskExceptionMessage,
   TaskFailedMessage,
+  TaskGroupChangedMessage,
+  TaskGroupResponse,
   TaskPendingMessage,
   TaskRunningMessage,
   TaskStatus,
@@ -36,14 +38,18 @@ export interface TaskContents {
 /** The artifact of an `artifactCreated` message, as the queue serializes it (and lists it). */
 export type MessageArtifact = ArtifactCreatedMessage['artifact'];
 
-/** The routing-key fields every task message takes from the status (the queue's commonRoutingKeyBuilder). */
-export interface StatusFields {
+/**
+ * The routing-key fields every task message takes from the status (the
+ * queue's commonRoutingKeyBuilder). A type, not an interface, so it fits
+ * `Record<string, string | number>`.
+ */
+export type StatusFields = {
   readonly taskId: string;
   readonly provisionerId: string;
   readonly workerType: string;
   readonly schedulerId: string;
   readonly taskGroupId: string;
-}
+};
 
 /** A message's routing-key fields (absent ones are published as `_`), payload and routes. */
 export interface TaskMessage<Fields, Payload> {
@@ -111,6 +117,13 @@ export function resolvedMessage(
     payload: { version: 1, status, runId, ...worker, task: { tags: task.tags } } as TaskCompletedMessage & TaskFailedMessage & TaskExceptionMessage,
     routes: [...task.routes],
   };
+}
+
+/** `taskGroupResolved` (and `taskGroupSealed`): the group as `getTaskGroup` answers; no routes. */
+export function groupMessage(group: TaskGroupResponse): TaskMessage<{ readonly taskGroupId: string; readonly schedulerId: string }, TaskGroupChangedMessage> {
+  const { taskGroupId, schedulerId, expires, sealed } = group;
+  const payload = { version: 1 as const, taskGroupId, schedulerId, expires, ...(sealed === undefined ? {} : { sealed }) };
+  return { fields: { taskGroupId, schedulerId }, payload, routes: [] };
 }
 
 /** Which event of a task a status snapshot is for. */
