@@ -118,6 +118,15 @@ describe('backfill', () => {
     const messages = await lastValueFrom(backfill({ queue, taskGroupId, bindings: new QueueEvents().taskGroupResolved({ taskGroupId }) }).pipe(toArray()));
     assert.equal(messages.length, 1);
     assert.deepEqual(messages[0]!.fields, { routingKeyKind: 'primary', taskGroupId, schedulerId: 'sched', reserved: '_' });
+    // Several groups, one after the other; the default bindings under another deployment's prefix.
+    const other = slugid();
+    const lone = slugid();
+    fake.queue.addTask(lone, { taskGroupId: other, taskQueueId: 'proj/linux' });
+    const both = await lastValueFrom(backfill({ queue, taskGroupIds: [taskGroupId, other], exchangePrefix: 'exchange/taskcluster-queue/v2/' }).pipe(toArray()));
+    assert.deepEqual(
+      both.map((message) => `${message.exchange} ${field(message, 'taskGroupId')}`).slice(-3),
+      [`exchange/taskcluster-queue/v2/task-group-resolved ${taskGroupId}`, `exchange/taskcluster-queue/v2/task-defined ${other}`, `exchange/taskcluster-queue/v2/task-pending ${other}`],
+    );
     const past = { from: '2000-01-01T00:00:00Z', to: '2000-01-02T00:00:00Z' };
     assert.deepEqual(await lastValueFrom(backfill({ queue, taskGroupId, window: past }).pipe(toArray())), []);
   });
