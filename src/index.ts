@@ -214,3 +214,15 @@ export {
   type SettledByHandlerOutcome,
   type SettleResult,
 } from './pulse/index.js';
+// Catching up after downtime: the queue's messages rebuilt from the Queue API.
+export {
+  backfill,
+  BackfillNotFoundError,
+  runBackfill,
+  type BackfilledMessage,
+  type BackfilledMessageOf,
+  type BackfillOptions,
+  type BackfillOutcome,
+  type BackfillWindow,
+  type RunBackfillOptions,
+} from './workflows/index.js';

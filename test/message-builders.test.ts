@@ -81,6 +81,17 @@ describe('queueMessages', () => {
     }
   });
 
+  it('taskDefined carries the status before scheduling, as createTask publishes it: unscheduled, no runs', () => {
+    assert.deepEqual([built.taskDefined.payload.status.state, built.taskDefined.payload.status.runs], ['unscheduled', []]);
+    assert.equal(built.taskDefined.fields.taskId, taskId);
+  });
+
+  it('continuing from a running status keeps its claim: the same taskRunning again, byte for byte', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const again = queueMessages.taskRunning({ status: built.taskRunning.payload.status, routes: task.routes, tags: task.tags });
+    assert.equal(JSON.stringify(again.payload), JSON.stringify(built.taskRunning.payload));
+  });
+
   it('statuses follow the event: pending, running, resolved; a resolved run is followed by a rerun', () => {
     assert.deepEqual(built.taskPending.payload.status.runs.map((run) => [run.runId, run.state]), [[0, 'pending']]);
     const running = built.taskRunning.payload;

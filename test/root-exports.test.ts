@@ -34,6 +34,8 @@ const ROOT_VALUES = {
     'DeliveryLimitError', 'HandlerTimeoutError', 'HeartbeatTimeoutError', 'MalformedMessageError', 'MessageReleasedError',
     'PulseConfigError', 'QueueSetupError', 'RetryDelayError', 'StaleDeliveryError', 'UnboundMessageError', 'UnsupportedSchemeError',
   ],
+  // Catching up after downtime: what the queue published, rebuilt, for the same handler.
+  backfill: ['backfill', 'runBackfill', 'BackfillNotFoundError'],
 };
 
 const ROOT_TYPES = {
@@ -61,6 +63,7 @@ const ROOT_TYPES = {
     'PulseMessage', 'PulseMessageJson', 'SettleResult', 'CauseJson', 'PulseErrorJson', 'DecodeOptions', 'ConnectionFailure',
     'DeliveryInfo', 'ReleaseReason',
   ],
+  backfill: ['BackfilledMessage', 'BackfilledMessageOf', 'BackfillOptions', 'BackfillOutcome', 'BackfillWindow', 'RunBackfillOptions'],
 };
 
 /** Re-exported whole: the generated payload types (`QueueTypes`, ...), types only. */
@@ -103,6 +106,7 @@ describe("the root entry point 'taskcluster-pulse'", () => {
       pulse: ['registerConnector', 'BrokerAddress', 'redactUrl', 'optionsFromEnv', 'LOCAL_BROKER_URL'],
       rest: ['DEFAULT_OPTIONS'],
       bindings: ['queueExchangeReference', 'ExchangeBindings', 'MAX_ROUTING_KEY_BYTES'],
+      workflows: ['BACKFILL_EXCHANGES', 'BACKFILL_QUEUE', 'statusAt'],
     };
     for (const [part, names] of Object.entries(homes)) {
       const entry = (await import(`../src/${part}/index.js`)) as Record<string, unknown>;

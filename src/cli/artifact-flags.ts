@@ -1,11 +1,9 @@
 /** Flags and arguments the artifact commands (download, upload, log) share, checked before any request. */
 import { Queue } from '../generated/clients/queue.js';
 import { fromEnv } from '../rest/from-env.js';
+import { SLUGID_PATTERN as TASK_ID } from '../rest/slugid.js';
 import type { OptionValues } from './command-line.js';
 import { UsageError } from './usage-error.js';
-
-/** The queue's taskId pattern (a slugid). */
-const TASK_ID = /^[A-Za-z0-9_-]{8}[Q-T][A-Za-z0-9_-][CGKOSWaeimquy26-][A-Za-z0-9_-]{10}[AQgw]$/;
 
 export const runFlag = { run: { type: 'string' } } as const;
 export const timeoutFlag = { timeout: { type: 'string' } } as const;

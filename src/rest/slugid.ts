@@ -19,3 +19,6 @@ export function slugidV4(): string {
 function uuidBytes(): Buffer {
   return Buffer.from(randomUUID().replace(/-/g, ''), 'hex');
 }
+
+/** A taskId as the queue's routes and schemas accept it (a v4 slugid). */
+export const SLUGID_PATTERN = /^[A-Za-z0-9_-]{8}[Q-T][A-Za-z0-9_-][CGKOSWaeimquy26-][A-Za-z0-9_-]{10}[AQgw]$/;

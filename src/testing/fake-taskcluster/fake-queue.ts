@@ -1,6 +1,6 @@
 /**
  * The queue service of the fake deployment: tasks kept in memory, answered
- * as the real queue answers `task`, `status`, `listTaskGroup`, `createTask`
+ * as the real queue answers `task`, `status`, `listTaskGroup`, `getTaskGroup`, `createTask`
  * and the artifact methods (fake-artifacts.ts). Tests set up tasks directly
  * (`addTask`, `resolveTask`, `addArtifact`) and bots see them over HTTP.
  */
@@ -12,6 +12,7 @@ import type {
   TaskCompletedMessage,
   TaskExceptionMessage,
   TaskFailedMessage,
+  TaskGroupResponse,
   TaskStatus,
 } from '../../generated/types/queue.js';
 import { MessageValidationError } from '../publish-errors.js';
@@ -180,6 +181,7 @@ export class FakeQueue {
     status: (call) => this.withTask(call, (record) => ({ status: 200, body: { status: record.status } })),
     createTask: (call) => this.createTask(call),
     listTaskGroup: (call) => this.listTaskGroup(call),
+    getTaskGroup: (call) => this.getTaskGroup(call),
   };
 
   private createTask(call: ApiCall): FakeAnswer {
@@ -203,10 +205,19 @@ export class FakeQueue {
     return { status: 200, body: { status: record.status } };
   }
 
+  /** The group's scheduler and when it expires (its last task's expiry); the fake does not seal groups. */
+  private getTaskGroup(call: ApiCall): FakeAnswer {
+    const taskGroupId = call.params.taskGroupId!;
+    const members = this.groupMembers(taskGroupId);
+    if (members.length === 0) return noTaskGroup(call, taskGroupId);
+    const body: TaskGroupResponse = { taskGroupId, schedulerId: members[0]![1].task.schedulerId, expires: lastExpiry(members) };
+    return { status: 200, body };
+  }
+
   private listTaskGroup(call: ApiCall): FakeAnswer {
     const taskGroupId = call.params.taskGroupId!;
-    const members = [...this.tasks].filter(([, record]) => record.task.taskGroupId === taskGroupId);
-    if (members.length === 0) return errorAnswer(call, 404, 'ResourceNotFound', `No task-group with taskGroupId: \`${taskGroupId}\``);
+    const members = this.groupMembers(taskGroupId);
+    if (members.length === 0) return noTaskGroup(call, taskGroupId);
     const token = call.query.get('continuationToken');
     const start = token === null ? 0 : Number(token);
     if (!Number.isSafeInteger(start) || start < 0) return errorAnswer(call, 400, 'InputError', 'continuationToken is not valid');
@@ -217,11 +228,15 @@ export class FakeQueue {
     const body: ListTaskGroupResponse = {
       taskGroupId,
       schedulerId: members[0]![1].task.schedulerId,
-      expires: members.map(([, record]) => record.status.expires).sort().at(-1)!,
+      expires: lastExpiry(members),
       tasks: page.map(([, record]) => ({ task: record.task, status: record.status })),
       ...(start + limit < members.length ? { continuationToken: String(start + limit) } : {}),
     };
     return { status: 200, body };
+  }
+
+  private groupMembers(taskGroupId: string): [string, TaskRecord][] {
+    return [...this.tasks].filter(([, record]) => record.task.taskGroupId === taskGroupId);
   }
 
   private withTask(call: ApiCall, answer: (record: TaskRecord) => FakeAnswer): FakeAnswer {
@@ -268,4 +283,12 @@ export class FakeQueue {
     if (!record) throw new TypeError(`${where}: no task ${taskId}; add it with addTask first`);
     return record;
   }
+}
+
+function noTaskGroup(call: ApiCall, taskGroupId: string): FakeAnswer {
+  return errorAnswer(call, 404, 'ResourceNotFound', `No task-group with taskGroupId: \`${taskGroupId}\``);
+}
+
+function lastExpiry(members: readonly [string, TaskRecord][]): string {
+  return members.map(([, record]) => record.status.expires).sort().at(-1)!;
 }

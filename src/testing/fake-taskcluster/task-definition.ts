@@ -7,8 +7,7 @@ import type { CreateTaskRequest, Task, TaskStatus } from '../../generated/types/
 const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_TASK_QUEUE = 'fake-provisioner/fake-worker';
-/** A taskId as the queue's routes and schemas accept it (a v4 slugid). */
-export const SLUGID_PATTERN = /^[A-Za-z0-9_-]{8}[Q-T][A-Za-z0-9_-][CGKOSWaeimquy26-][A-Za-z0-9_-]{10}[AQgw]$/;
+export { SLUGID_PATTERN } from '../../rest/slugid.js';
 
 /** Thrown for a request the queue would refuse (400 with `code`); the message says why. */
 export class TaskInputError extends Error {

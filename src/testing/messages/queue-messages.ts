@@ -6,9 +6,19 @@
  * routing-key fields read off the message, the task's routes as CC) and valid
  * against the exchange's schema.
  */
-import type { ArtifactCreatedMessage, Task, TaskCompletedMessage, TaskStatus } from '../../generated/types/queue.js';
+import type { ArtifactCreatedMessage, Task, TaskStatus } from '../../generated/types/queue.js';
 import type { QueueEvents } from '../../generated/exchanges/queue.js';
 import { slugid } from '../../rest/slugid.js';
+import {
+  artifactMessage,
+  definedMessage,
+  groupMessage as coreGroupMessage,
+  pendingMessage,
+  resolvedMessage,
+  runningMessage,
+  statusAt,
+  type TaskContents,
+} from '../../workflows/backfill/task-messages.js';
 import type { EntryOf, ExchangeNameOf, PublishFields, PublishPayload } from '../publish-types.js';
 import { advanceRun, taskOf, type RunDetails, type RunState, type TaskSource } from './task-runs.js';
 
@@ -55,42 +65,32 @@ const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
  * from a status, e.g. the payload of an earlier message or `fake.queue.status(taskId)`.
  */
 export const queueMessages = {
+  /** The queue publishes it before scheduling the task: its status `unscheduled`, without runs. */
   taskDefined(task: TaskSource = {}): QueueMessage<'taskDefined'> {
-    const { status, tags, routes } = start(task);
-    return { fields: statusFields(status), payload: { version: 1, status, task: { tags } }, routes };
+    const { status, contents } = start(task);
+    return definedMessage(statusAt(status, { exchange: 'taskDefined' }), contents);
   },
 
   taskPending(task: TaskSource = {}): QueueMessage<'taskPending'> {
-    const { status, tags, routes } = start(task);
-    const { runId } = advanceRun(status, 'pending');
-    return { fields: { ...statusFields(status), runId }, payload: { version: 1, status, runId, task: { tags } }, routes };
+    const { status, contents } = start(task);
+    return pendingMessage(status, contents, advanceRun(status, 'pending').runId);
   },
 
   taskRunning(task: TaskSource = {}, run: RunDetails = {}): QueueMessage<'taskRunning'> {
-    const { status, tags, routes } = start(task);
-    const { runId, workerGroup = '', workerId = '', takenUntil = '' } = advanceRun(status, 'running', run);
-    return {
-      fields: { ...statusFields(status), runId, workerGroup, workerId },
-      payload: { version: 1, status, runId, workerGroup, workerId, takenUntil, task: { tags } },
-      routes,
-    };
+    const { status, contents } = start(task);
+    return runningMessage(status, contents, advanceRun(status, 'running', run));
   },
 
   artifactCreated(task: TaskSource, artifact: CreatedArtifact, run: RunDetails = {}): QueueMessage<'artifactCreated'> {
     if (typeof artifact?.name !== 'string' || artifact.name === '') throw new TypeError('queueMessages.artifactCreated: artifact.name must be a non-empty string');
-    const { status, routes } = start(task);
-    const { runId, workerGroup = '', workerId = '' } = advanceRun(status, 'running', run);
+    const { status, contents } = start(task);
     const created = {
       storageType: artifact.storageType ?? 'object',
       name: artifact.name,
       expires: artifact.expires ?? status.expires,
       contentType: artifact.contentType ?? 'application/octet-stream',
     };
-    return {
-      fields: { ...statusFields(status), runId, workerGroup, workerId },
-      payload: { version: 1, status, runId, workerGroup, workerId, artifact: created },
-      routes,
-    };
+    return artifactMessage(status, contents, advanceRun(status, 'running', run), created);
   },
 
   taskCompleted: (task: TaskSource = {}, run: RunDetails = {}): QueueMessage<'taskCompleted'> => resolved(task, 'completed', run),
@@ -98,10 +98,12 @@ export const queueMessages = {
   taskException: (task: TaskSource = {}, run: RunDetails = {}): QueueMessage<'taskException'> => resolved(task, 'exception', run),
 
   taskPriorityChanged(task: TaskSource, change: { readonly newPriority: Priority; readonly oldPriority?: Priority }): QueueMessage<'taskPriorityChanged'> {
-    const { status, routes } = start(task);
+    const { status, contents } = start(task);
     const oldPriority = change.oldPriority ?? status.priority ?? 'lowest';
     status.priority = change.newPriority;
-    return { fields: statusFields(status), payload: { version: 1, status, oldPriority, newPriority: change.newPriority }, routes };
+    const { taskId, provisionerId, workerType, schedulerId, taskGroupId } = status;
+    const fields = { taskId, provisionerId, workerType, schedulerId, taskGroupId };
+    return { fields, payload: { version: 1, status, oldPriority, newPriority: change.newPriority }, routes: contents.routes };
   },
 
   taskGroupResolved: (group: TaskGroupSource = {}): QueueMessage<'taskGroupResolved'> => groupMessage(group),
@@ -122,27 +124,20 @@ export const queueMessages = {
 
 /** The message of the run `status` ended with (its latest), as `FakeQueue.resolveTask` returns it too. */
 export function resolvedRunMessage(status: TaskStatus, tags: Task['tags'], routes: readonly string[]) {
-  const { runId, workerGroup = '', workerId = '' } = status.runs.at(-1)!;
-  // The three resolutions publish the same shape (exception's worker fields are optional in its schema).
-  const payload: TaskCompletedMessage = { version: 1, status, runId, workerGroup, workerId, task: { tags } };
-  return { fields: { ...statusFields(status), runId, workerGroup, workerId }, payload, routes: [...routes] };
+  const message = resolvedMessage(status, { tags, routes }, status.runs.at(-1)!);
+  // advanceRun gives every resolved run a worker, so the worker fields are always there.
+  return message as typeof message & { readonly fields: Required<(typeof message)['fields']> };
 }
 
 function resolved(task: TaskSource, state: Exclude<RunState, 'pending' | 'running'>, run: RunDetails) {
-  const { status, tags, routes } = start(task);
+  const { status, contents } = start(task);
   advanceRun(status, state, run);
-  return resolvedRunMessage(status, tags, routes);
+  return resolvedRunMessage(status, contents.tags, contents.routes);
 }
 
-function start(source: TaskSource): { status: TaskStatus; tags: Task['tags']; routes: readonly string[] } {
+function start(source: TaskSource): { status: TaskStatus; contents: TaskContents } {
   const { task, status } = taskOf(source);
-  return { status, tags: task.tags, routes: [...task.routes] };
-}
-
-/** The routing-key fields every task message takes from the status (commonRoutingKeyBuilder). */
-function statusFields(status: TaskStatus) {
-  const { taskId, provisionerId, workerType, schedulerId, taskGroupId } = status;
-  return { taskId, provisionerId, workerType, schedulerId, taskGroupId };
+  return { status, contents: { tags: task.tags, routes: [...task.routes] } };
 }
 
 function groupMessage(group: TaskGroupSource): QueueMessage<'taskGroupResolved'> {
@@ -150,6 +145,5 @@ function groupMessage(group: TaskGroupSource): QueueMessage<'taskGroupResolved'>
   const taskGroupId = group.taskGroupId ?? slugid();
   const schedulerId = group.schedulerId ?? '-';
   const expires = group.expires ?? new Date(Date.now() + YEAR_MS).toJSON();
-  const payload = { version: 1 as const, taskGroupId, schedulerId, expires, ...(group.sealed === undefined ? {} : { sealed: group.sealed }) };
-  return { fields: { taskGroupId, schedulerId }, payload, routes: [] };
+  return coreGroupMessage({ taskGroupId, schedulerId, expires, ...(group.sealed === undefined ? {} : { sealed: group.sealed }) });
 }

@@ -60,7 +60,8 @@ export function advanceRun(status: TaskStatus, state: RunState, details: RunDeta
   if (state !== 'pending') {
     Object.assign(run, {
       started: run.started ?? at,
-      takenUntil: state === 'running' ? new Date(now.getTime() + CLAIM_MS).toJSON() : at,
+      // A run already running keeps its claim: continuing from a status changes nothing that happened.
+      takenUntil: state !== 'running' ? at : run.state === 'running' && run.takenUntil !== undefined ? run.takenUntil : new Date(now.getTime() + CLAIM_MS).toJSON(),
       workerGroup: details.workerGroup ?? run.workerGroup ?? 'fake-worker-group',
       workerId: details.workerId ?? run.workerId ?? 'fake-worker-1',
     });
