@@ -33,6 +33,7 @@ const ROOT_VALUES = {
     'ChannelClosedError', 'ClientClosedError', 'ConnectionFailedError', 'ConnectTimeoutError', 'ConsumerCancelledError',
     'DeliveryLimitError', 'HandlerTimeoutError', 'HeartbeatTimeoutError', 'MalformedMessageError', 'MessageReleasedError',
     'PulseConfigError', 'QueueSetupError', 'RetryDelayError', 'StaleDeliveryError', 'UnboundMessageError', 'UnsupportedSchemeError',
+    'PermanentError', 'PermanentFailureError', 'FailureClassifierError',
   ],
 };
 
@@ -60,6 +61,7 @@ const ROOT_TYPES = {
     'RetryingOutcome', 'SettledByHandlerOutcome', 'QueueOptions', 'QueueOverflow', 'BindingIn', 'Bindings', 'MessageOf',
     'PulseMessage', 'PulseMessageJson', 'SettleResult', 'CauseJson', 'PulseErrorJson', 'DecodeOptions', 'ConnectionFailure',
     'DeliveryInfo', 'ReleaseReason',
+    'FailureClassifier', 'FailureVerdict', 'GiveUpReason',
   ],
 };
 

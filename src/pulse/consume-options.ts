@@ -1,4 +1,5 @@
 import { PulseConfigError } from './client-options.js';
+import type { FailureClassifier } from './failure-classifier.js';
 import type { QueueOptions } from './queue-options.js';
 import type { Observable } from './rxjs-core.js';
 
@@ -25,6 +26,15 @@ export interface ConsumeOptions extends QueueOptions {
    */
   readonly retryDelayMs?: number | ((deliveryCount: number) => number);
   /**
+   * Whether a handler's failure is worth retrying: `'retry'` (up to
+   * `maxDeliveries`) or `'dead-letter'` (dead-lettered at once, or dropped
+   * without `deadLetter`, with a `PermanentFailureError` event). Not asked
+   * about a `PermanentError`, which is always dead-lettered. Without it,
+   * anything else is retried; so is a failure it throws on or answers
+   * something else for, with a `FailureClassifierError` event.
+   */
+  readonly classifyFailure?: FailureClassifier;
+  /**
    * A handler still running after this long counts as failed (retry policy
    * applies), is reported as a `HandlerTimeoutError` and frees its slot; what
    * it does later is ignored. Default 300000 (5 min: one REST call through all
@@ -45,6 +55,7 @@ export interface ConsumeSettings {
   readonly concurrency: number;
   readonly maxDeliveries: number;
   readonly retryDelayMs: number | ((deliveryCount: number) => number) | undefined;
+  readonly classifyFailure: FailureClassifier | undefined;
   readonly handlerTimeoutMs: number;
   readonly signal: AbortSignal | undefined;
 }
@@ -65,12 +76,17 @@ export function resolveConsumeSettings(options: ConsumeOptions): ConsumeSettings
   if (typeof handlerTimeoutMs !== 'number' || !(handlerTimeoutMs > 0) || (handlerTimeoutMs > MAX_TIMER_MS && handlerTimeoutMs !== Infinity)) {
     throw new PulseConfigError('handlerTimeoutMs', `must be a number of milliseconds 1-${MAX_TIMER_MS}, or Infinity, got ${String(handlerTimeoutMs)}`);
   }
+  const classifyFailure = options.classifyFailure;
+  if (classifyFailure !== undefined && typeof classifyFailure !== 'function') {
+    throw new PulseConfigError('classifyFailure', `must be a function (error, message) => "retry" | "dead-letter", got ${typeof classifyFailure}`);
+  }
   const signal = options.signal;
   if (signal !== undefined && !isAbortSignal(signal)) throw new PulseConfigError('signal', 'must be an AbortSignal');
   return {
     concurrency: positiveInteger('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY),
     maxDeliveries: positiveInteger('maxDeliveries', options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES),
     retryDelayMs,
+    classifyFailure,
     handlerTimeoutMs,
     signal,
   };

@@ -26,12 +26,21 @@ export interface RetryingOutcome<M> extends OutcomeBase<M> {
   readonly requeue: SettleResult;
 }
 
-/** The handler failed on delivery `maxDeliveries`: rejected without requeue, to the dead-letter exchange if there is one. */
+/**
+ * The handler failed on delivery `maxDeliveries` (`reason: 'delivery-limit'`),
+ * or permanently (`'permanent'`: a `PermanentError`, or `classifyFailure` said
+ * so) on any delivery: rejected without requeue, to the dead-letter exchange
+ * if there is one.
+ */
 export interface GivenUpOutcome<M> extends OutcomeBase<M> {
   readonly status: 'dead-lettered' | 'dropped';
   readonly settledBy: 'consumer';
+  readonly reason: GiveUpReason;
   readonly error: unknown;
 }
+
+/** Why `consume()` gave a message up. */
+export type GiveUpReason = 'delivery-limit' | 'permanent';
 
 /**
  * The stream stopped (`signal`, `client.close()`) before the message was done

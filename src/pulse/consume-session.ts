@@ -1,7 +1,9 @@
 import type { ConsumeSettings } from './consume-options.js';
-import { type ConsumeOutcome, settledByHandler } from './consume-outcome.js';
+import { type ConsumeOutcome, type GiveUpReason, settledByHandler } from './consume-outcome.js';
 import { DeliveryCounter } from './delivery-counter.js';
 import { redactInPlace } from './error-json.js';
+import { verdictOf, type FailureVerdict } from './failure-classifier.js';
+import { PermanentFailureError } from './failure-errors.js';
 import { HandlerRun, InFlightHandlers } from './in-flight-handlers.js';
 import { DeliveryLimitError, HandlerTimeoutError, MessageReleasedError, type ReleaseReason } from './pulse-errors.js';
 import type { DeliveryChannel, ReceivedMessage } from './pulse-message.js';
@@ -39,6 +41,7 @@ export class ConsumeSession<R> {
   readonly #inFlight: InFlightHandlers;
   readonly #retries = new RetryWaits();
   readonly #retryDelay: (deliveryCount: number) => number;
+  readonly #verdict: (error: unknown, message: ReceivedMessage) => FailureVerdict;
   #slotsUsed = 0;
   #draining = false;
   #watchedChannel: DeliveryChannel | undefined;
@@ -51,6 +54,7 @@ export class ConsumeSession<R> {
   ) {
     this.#inFlight = new InFlightHandlers(settings.handlerTimeoutMs, (run) => this.#timedOut(run));
     this.#retryDelay = retryDelayOf(settings.retryDelayMs, (error) => this.#report(error));
+    this.#verdict = verdictOf(settings.classifyFailure, (error) => this.#report(error));
   }
 
   deliver(message: ReceivedMessage): void {
@@ -133,7 +137,8 @@ export class ConsumeSession<R> {
     const error = redactInPlace(thrown);
     if (message.settled) return this.#settledByHandler(message, deliveryCount, { error });
     if (message.stale) return this.#requeuedByChannel(message, deliveryCount, error);
-    if (deliveryCount >= this.settings.maxDeliveries) return this.#giveUp(message, deliveryCount, error);
+    if (this.#verdict(error, message) === 'dead-letter') return this.#giveUp(message, deliveryCount, error, 'permanent');
+    if (deliveryCount >= this.settings.maxDeliveries) return this.#giveUp(message, deliveryCount, error, 'delivery-limit');
     this.#counter.requeued(message, deliveryCount);
     if (this.#draining) return this.#release(message, deliveryCount, 'handler-failed', error);
     this.#retries.wait({ message, deliveryCount, error }, this.#retryDelay(deliveryCount), (wait) => this.#retryDue(wait.message, wait.deliveryCount, wait.error));
@@ -145,14 +150,15 @@ export class ConsumeSession<R> {
     this.#emit({ status: 'retrying', settledBy: 'consumer', message, deliveryCount, error, requeue: message.nack({ requeue: true }) });
   }
 
-  #giveUp(message: ReceivedMessage, deliveryCount: number, error: unknown): void {
+  #giveUp(message: ReceivedMessage, deliveryCount: number, error: unknown, reason: GiveUpReason): void {
     const rejected = message.nack({ requeue: false });
     // The channel went between the check and the nack: the broker has it back.
     if (rejected !== 'sent') return this.#requeuedByChannel(message, deliveryCount, error);
     this.#counter.settled(message);
     const deadLettered = this.declaration.deadLetterExchange !== undefined;
-    this.#report(new DeliveryLimitError(message.delivery, message, deliveryCount, deadLettered, { cause: error }));
-    this.#emit({ status: deadLettered ? 'dead-lettered' : 'dropped', settledBy: 'consumer', message, deliveryCount, error });
+    const GivenUpError = reason === 'permanent' ? PermanentFailureError : DeliveryLimitError;
+    this.#report(new GivenUpError(message.delivery, message, deliveryCount, deadLettered, { cause: error }));
+    this.#emit({ status: deadLettered ? 'dead-lettered' : 'dropped', settledBy: 'consumer', message, deliveryCount, reason, error });
   }
 
   /** The handler failed on a message whose channel is gone: the broker redelivers it, no need to wait. */
