@@ -182,6 +182,7 @@ export {
   PulseConfigError,
   QueueSetupError,
   RetryDelayError,
+  RetryQueueError,
   setDefaultPulseClient,
   StaleDeliveryError,
   UnboundMessageError,

@@ -90,6 +90,10 @@ describe('toJSON of every public error class', () => {
       new pulse.PermanentFailureError(info, message, 1, false, { cause: new pulse.PermanentError('bad task') }),
       { delivery: info, deliveryCount: 1, deadLettered: false, pulseMessage: messageJson, cause: { name: 'PermanentError', message: 'bad task' } },
     ],
+    RetryQueueError: [
+      new pulse.RetryQueueError(info, 'queue/bot/q/retry/1000', { cause: new Error('no confirm within 10000 ms') }),
+      { delivery: info, retryQueue: 'queue/bot/q/retry/1000', cause: { name: 'Error', message: 'no confirm within 10000 ms' } },
+    ],
     FailureClassifierError: [
       new pulse.FailureClassifierError(info, 'threw', { cause: new Error('classifier bug') }),
       { delivery: info, cause: { name: 'Error', message: 'classifier bug' } },

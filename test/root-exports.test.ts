@@ -33,7 +33,7 @@ const ROOT_VALUES = {
     'ChannelClosedError', 'ClientClosedError', 'ConnectionFailedError', 'ConnectTimeoutError', 'ConsumerCancelledError',
     'DeliveryLimitError', 'HandlerTimeoutError', 'HeartbeatTimeoutError', 'MalformedMessageError', 'MessageReleasedError',
     'PulseConfigError', 'QueueSetupError', 'RetryDelayError', 'StaleDeliveryError', 'UnboundMessageError', 'UnsupportedSchemeError',
-    'PermanentError', 'PermanentFailureError', 'FailureClassifierError',
+    'PermanentError', 'PermanentFailureError', 'FailureClassifierError', 'RetryQueueError',
   ],
 };
 

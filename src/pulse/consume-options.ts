@@ -35,6 +35,18 @@ export interface ConsumeOptions extends QueueOptions {
    */
   readonly classifyFailure?: FailureClassifier;
   /**
+   * Named queues only. Wait out retry delays in retry queues instead of in
+   * this process: a failed message is published (confirmed) to
+   * `queue/<ns>/<queueName>/retry/<delay>` and acked, and the broker moves it
+   * back when its delay is over (dead-lettering on the TTL). While it waits
+   * it holds neither a concurrency slot nor a `prefetch` place, survives a
+   * restart, and comes back with its original exchange, routing key, routes
+   * and properties. Delays come from `retryDelayMs` for deliveries 1 to
+   * `maxDeliveries - 1`, one queue per distinct delay (at most 16). Not on
+   * `memory://` (no message TTLs there). Default false.
+   */
+  readonly retryQueues?: boolean;
+  /**
    * A handler still running after this long counts as failed (retry policy
    * applies), is reported as a `HandlerTimeoutError` and frees its slot; what
    * it does later is ignored. Default 300000 (5 min: one REST call through all
@@ -56,6 +68,7 @@ export interface ConsumeSettings {
   readonly maxDeliveries: number;
   readonly retryDelayMs: number | ((deliveryCount: number) => number) | undefined;
   readonly classifyFailure: FailureClassifier | undefined;
+  readonly retryQueues: boolean;
   readonly handlerTimeoutMs: number;
   readonly signal: AbortSignal | undefined;
 }
@@ -80,6 +93,11 @@ export function resolveConsumeSettings(options: ConsumeOptions): ConsumeSettings
   if (classifyFailure !== undefined && typeof classifyFailure !== 'function') {
     throw new PulseConfigError('classifyFailure', `must be a function (error, message) => "retry" | "dead-letter", got ${typeof classifyFailure}`);
   }
+  const retryQueues = options.retryQueues ?? false;
+  if (typeof retryQueues !== 'boolean') throw new PulseConfigError('retryQueues', `must be true or false, got ${String(retryQueues)}`);
+  if (retryQueues && options.queueName === undefined) {
+    throw new PulseConfigError('retryQueues', 'needs a named queue (queueName): retry queues outlive the connection, an ephemeral queue does not');
+  }
   const signal = options.signal;
   if (signal !== undefined && !isAbortSignal(signal)) throw new PulseConfigError('signal', 'must be an AbortSignal');
   return {
@@ -87,6 +105,7 @@ export function resolveConsumeSettings(options: ConsumeOptions): ConsumeSettings
     maxDeliveries: positiveInteger('maxDeliveries', options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES),
     retryDelayMs,
     classifyFailure,
+    retryQueues,
     handlerTimeoutMs,
     signal,
   };

@@ -22,8 +22,13 @@ export interface RetryingOutcome<M> extends OutcomeBase<M> {
   readonly status: 'retrying';
   readonly settledBy: 'consumer';
   readonly error: unknown;
-  /** `'sent'` after `retryDelayMs`; `'channel-closed'` when the channel went first (the broker requeued it). */
+  /**
+   * `'sent'` after `retryDelayMs`; `'channel-closed'` when the channel went first (the broker requeued it).
+   * With `retryQueues`: the ack of the original, sent once its copy was in the retry queue.
+   */
   readonly requeue: SettleResult;
+  /** With `retryQueues`: the retry queue the message waits in (absent when it was retried in place instead). */
+  readonly retryQueue?: string;
 }
 
 /**

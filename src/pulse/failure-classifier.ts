@@ -1,6 +1,6 @@
 import { FailureClassifierError, PermanentError } from './failure-errors.js';
 import type { PulseMessage, ReceivedMessage } from './pulse-message.js';
-import { describe } from './retry-delay.js';
+import { describeAnswer } from './answer-text.js';
 
 /** What to do with a failed delivery: retry it (up to `maxDeliveries`), or dead-letter it now. */
 export type FailureVerdict = 'retry' | 'dead-letter';
@@ -26,7 +26,7 @@ export function verdictOf(classify: FailureClassifier | undefined, report: (erro
       return fallBack(message, 'threw', report, thrown);
     }
     if (verdict === 'retry' || verdict === 'dead-letter') return verdict;
-    return fallBack(message, `returned ${describe(verdict)}`, report);
+    return fallBack(message, `returned ${describeAnswer(verdict)}`, report);
   };
 }
 

@@ -68,3 +68,23 @@ export class FailureClassifierError extends Error {
     return errorJson(this, { delivery: this.delivery });
   }
 }
+
+/**
+ * With `retryQueues`: a failed message's copy could not be placed in its
+ * retry queue (not confirmed, unroutable, channel closed), so it waits out its
+ * delay in this process instead, as without `retryQueues`. Nothing is lost.
+ */
+export class RetryQueueError extends Error {
+  override readonly name = 'RetryQueueError';
+  constructor(
+    readonly delivery: DeliveryInfo,
+    readonly retryQueue: string,
+    options: { cause: unknown },
+  ) {
+    super(`could not move a failed message from ${delivery.exchange} (routing key "${delivery.routingKey}") to ${retryQueue}: ${causeText(options.cause)}; retrying it in place`, options);
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { delivery: this.delivery, retryQueue: this.retryQueue });
+  }
+}

@@ -41,7 +41,7 @@ export {
   type DeliveryInfo,
   type ReleaseReason,
 } from './pulse-errors.js';
-export { FailureClassifierError, PermanentError, PermanentFailureError } from './failure-errors.js';
+export { FailureClassifierError, PermanentError, PermanentFailureError, RetryQueueError } from './failure-errors.js';
 export type { FailureClassifier, FailureVerdict } from './failure-classifier.js';
 export { HeartbeatTimeoutError } from './heartbeat-watchdog.js';
 export { ConnectTimeoutError } from './bounded-connect.js';

@@ -180,12 +180,17 @@ export async function measureFailureDelay(
   binding: ReturnType<ReturnType<typeof privateQueueEvents>['taskCompleted']>,
   prefix: string,
   options: Partial<ConsumeOptions>,
+  bounded = true,
+  /** Told the queue's short name before it is declared (to clean up what it makes). */
+  named: (queueName: string) => void = () => undefined,
 ): Promise<{ readonly addedMs: number; readonly gapMs: number }> {
   const client = suite.newClient();
   const queueName = suite.queueFor(prefix);
+  named(queueName);
   const goods = Array.from({ length: 20 }, (_, i) => `good-${i}`);
   // Declare and bind the queue, then fill it while nobody consumes, so every message is waiting.
-  const declared = await consuming(client, binding, () => undefined, { queueName, ...options });
+  const consumeOptions: ConsumeOptions = { queueName, concurrency: 1, retryDelayMs: 60_000, maxDeliveries: 5, ...options };
+  const declared = await consuming(client, binding, () => undefined, consumeOptions);
   declared.subscription.unsubscribe();
   await eventually(async () => (await client.queueStatus(queueName)).consumerCount === 0, 'the first consumer gone');
   await publishCompleted(suite.publisher, binding, 'bad');
@@ -207,9 +212,9 @@ export async function measureFailureDelay(
       }
       return id;
     },
-    { queueName, concurrency: 1, retryDelayMs: 60_000, maxDeliveries: 5, ...options },
+    consumeOptions,
   );
-  await eventually(() => outcomes.filter((o) => o.status === 'handled').length === goods.length, 'every good message handled', 10_000);
+  await eventually(() => outcomes.filter((o) => o.status === 'handled').length === goods.length, 'every good message handled', 15_000);
   subscription.unsubscribe();
   const firstGood = started.get(goods[0]!)!;
   const addedMs = firstGood - failedAt;
@@ -217,7 +222,7 @@ export async function measureFailureDelay(
   const gapMs = gaps[Math.floor(gaps.length / 2)]!;
   t.diagnostic(`${suite.target.name} ${prefix}: the failing message delayed the next by ${addedMs.toFixed(2)} ms (median gap between good ones ${gapMs.toFixed(2)} ms)`);
   assert.ok(addedMs >= 0, 'the bad message ran first');
-  assert.ok(addedMs < 1_000, `the next message started ${addedMs.toFixed(1)} ms after the failure`);
+  if (bounded) assert.ok(addedMs < 1_000, `the next message started ${addedMs.toFixed(1)} ms after the failure`);
   return { addedMs, gapMs };
 }
 
