@@ -155,6 +155,21 @@ describe('retryQueues on RabbitMQ', () => {
     await measureFailureDelay(t, suite, binding, 'failures-delay-retry-queue', { retryQueues: true }, true, (name) => retryQueuesOf(name, [60_000]));
   });
 
+  test('deleteQueue with the same retry options deletes the retry queues and exchange too', async () => {
+    const client = suite.newClient();
+    const queueName = suite.queueFor('failures-retry-delete');
+    const retryQueues = retryQueuesOf(queueName, [100, 200]);
+    const options = { retryQueues: true, retryDelayMs: (n: number) => 100 * n, maxDeliveries: 3 };
+    const { subscription } = await consuming(client, binding, () => undefined, { queueName, ...options });
+    subscription.unsubscribe();
+    for (const queue of retryQueues) assert.equal((await client.queueStatus(queue)).messageCount, 0, `${queue} declared`);
+    await eventually(async () => (await client.queueStatus(queueName)).consumerCount === 0, 'the consumer gone');
+    await client.deleteQueue(queueName, options);
+    for (const queue of [`queue/guest/${queueName}`, ...retryQueues]) await assert.rejects(client.queueStatus(queue), /NOT_FOUND/, `${queue} deleted`);
+    const channel = await suite.publisher.sideChannel();
+    await assert.rejects(channel.checkExchange(`exchange/guest/${queueName}/retry`), /NOT_FOUND/);
+  });
+
   test('retryQueues needs a named queue; checked before any network I/O', () => {
     const client = suite.newClient();
     assert.throws(() => client.consume(binding, () => undefined, { retryQueues: true }), { name: 'PulseConfigError', message: /retryQueues: needs a named queue/ });
