@@ -143,8 +143,9 @@ export class RetryRoute {
     // Back from a retry queue before: the broker's count goes on (it adds to the entry of the same queue).
     const deaths = this.#deaths.get(message.raw);
     if (deaths !== undefined) headers['x-death'] = deaths;
-    const { headers: _, ...rest } = properties as Record<string, unknown>;
-    const options = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+    // Not carried: `userId` (the broker refuses one that is not ours, closing the channel) and `expiration` (it would cut the wait short).
+    const { headers: _, userId: _user, expiration: _expiration, ...rest } = properties as Record<string, unknown>;
+    const options = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined && value !== null));
     return { content: message.raw.content, options: { ...options, headers, persistent: true, mandatory: true }, id };
   }
 }
