@@ -85,6 +85,19 @@ describe('toJSON of every public error class', () => {
       new pulse.MessageReleasedError(info, message, 'retry-pending', true),
       { delivery: info, reason: 'retry-pending', lost: true, pulseMessage: messageJson },
     ],
+    PermanentError: [new pulse.PermanentError('task definition invalid', { cause: new TypeError('no payload') }), { cause: { name: 'TypeError', message: 'no payload' } }],
+    PermanentFailureError: [
+      new pulse.PermanentFailureError(info, message, 1, false, { cause: new pulse.PermanentError('bad task') }),
+      { delivery: info, deliveryCount: 1, deadLettered: false, pulseMessage: messageJson, cause: { name: 'PermanentError', message: 'bad task' } },
+    ],
+    RetryQueueError: [
+      new pulse.RetryQueueError(info, 'queue/bot/q/retry/1000', { cause: new Error('no confirm within 10000 ms') }),
+      { delivery: info, retryQueue: 'queue/bot/q/retry/1000', cause: { name: 'Error', message: 'no confirm within 10000 ms' } },
+    ],
+    FailureClassifierError: [
+      new pulse.FailureClassifierError(info, 'threw', { cause: new Error('classifier bug') }),
+      { delivery: info, cause: { name: 'Error', message: 'classifier bug' } },
+    ],
   };
 
   test('covers every error class the package exports', () => {

@@ -33,6 +33,7 @@ const ROOT_VALUES = {
     'ChannelClosedError', 'ClientClosedError', 'ConnectionFailedError', 'ConnectTimeoutError', 'ConsumerCancelledError',
     'DeliveryLimitError', 'HandlerTimeoutError', 'HeartbeatTimeoutError', 'MalformedMessageError', 'MessageReleasedError',
     'PulseConfigError', 'QueueSetupError', 'RetryDelayError', 'StaleDeliveryError', 'UnboundMessageError', 'UnsupportedSchemeError',
+    'PermanentError', 'PermanentFailureError', 'FailureClassifierError', 'RetryQueueError',
   ],
   // Catching up after downtime: what the queue published, rebuilt, for the same handler.
   backfill: ['backfill', 'runBackfill', 'BackfillNotFoundError'],
@@ -62,6 +63,7 @@ const ROOT_TYPES = {
     'RetryingOutcome', 'SettledByHandlerOutcome', 'QueueOptions', 'QueueOverflow', 'BindingIn', 'Bindings', 'MessageOf',
     'PulseMessage', 'PulseMessageJson', 'SettleResult', 'CauseJson', 'PulseErrorJson', 'DecodeOptions', 'ConnectionFailure',
     'DeliveryInfo', 'ReleaseReason',
+    'FailureClassifier', 'FailureVerdict', 'GiveUpReason',
   ],
   backfill: ['BackfilledMessage', 'BackfilledMessageOf', 'BackfillOptions', 'BackfillOutcome', 'BackfillWindow', 'RunBackfillOptions'],
 };

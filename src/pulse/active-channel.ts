@@ -2,6 +2,7 @@ import { AckBatcher } from './ack-batcher.js';
 import type { AmqpChannel, AmqpMessage } from './amqp-api.js';
 import { StaleDeliveryError } from './pulse-errors.js';
 import type { DeliveryChannel, ReceivedMessage, SettleResult } from './pulse-message.js';
+import type { RetryPublisher } from './retry-queue.js';
 
 /** Why a channel's life ended. */
 export type ChannelEnd =
@@ -24,6 +25,8 @@ export class ActiveChannel implements DeliveryChannel {
   /** Resolves once, when the channel is gone for any reason. */
   readonly ended: Promise<ChannelEnd>;
   readonly openedAt = Date.now();
+  /** Set with `retryQueues`: retry copies go out on a confirm channel of their own, closed with this one. */
+  retryPublisher: RetryPublisher | undefined;
 
   constructor(
     readonly channel: AmqpChannel,
@@ -55,6 +58,7 @@ export class ActiveChannel implements DeliveryChannel {
     this.#alive = false;
     this.#unsettled = 0;
     this.#acks.abandon();
+    this.retryPublisher?.close();
     this.#resolveEnd(end);
     this.#wakeIdle();
   }

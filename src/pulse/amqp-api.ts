@@ -112,6 +112,7 @@ export interface AmqpChannel {
   bindQueue(queue: string, exchange: string, pattern: string, args?: Readonly<Record<string, unknown>>): Promise<unknown>;
   unbindQueue(queue: string, exchange: string, pattern: string, args?: Readonly<Record<string, unknown>>): Promise<unknown>;
   assertExchange(exchange: string, type: string, options?: AmqpAssertExchangeOptions): Promise<unknown>;
+  deleteExchange(exchange: string, options?: { readonly ifUnused?: boolean }): Promise<unknown>;
   /** Returns false when the write buffer is full: wait for `drain`, don't republish. */
   publish(exchange: string, routingKey: string, content: Buffer, options?: AmqpPublishOptions): boolean;
   consume(queue: string, onMessage: (message: AmqpMessage | null) => void, options?: AmqpConsumeOptions): Promise<{ consumerTag: string }>;

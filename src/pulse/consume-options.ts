@@ -1,4 +1,5 @@
 import { PulseConfigError } from './client-options.js';
+import type { FailureClassifier } from './failure-classifier.js';
 import type { QueueOptions } from './queue-options.js';
 import type { Observable } from './rxjs-core.js';
 
@@ -25,6 +26,27 @@ export interface ConsumeOptions extends QueueOptions {
    */
   readonly retryDelayMs?: number | ((deliveryCount: number) => number);
   /**
+   * Whether a handler's failure is worth retrying: `'retry'` (up to
+   * `maxDeliveries`) or `'dead-letter'` (dead-lettered at once, or dropped
+   * without `deadLetter`, with a `PermanentFailureError` event). Not asked
+   * about a `PermanentError`, which is always dead-lettered. Without it,
+   * anything else is retried; so is a failure it throws on or answers
+   * something else for, with a `FailureClassifierError` event.
+   */
+  readonly classifyFailure?: FailureClassifier;
+  /**
+   * Named queues only. Wait out retry delays in retry queues instead of in
+   * this process: a failed message is published (confirmed) to
+   * `queue/<ns>/<queueName>/retry/<delay>` and acked, and the broker moves it
+   * back when its delay is over (dead-lettering on the TTL). While it waits
+   * it holds neither a concurrency slot nor a `prefetch` place, survives a
+   * restart, and comes back with its original exchange, routing key, routes
+   * and properties. Delays come from `retryDelayMs` for deliveries 1 to
+   * `maxDeliveries - 1`, one queue per distinct delay (at most 16). Not on
+   * `memory://` (no message TTLs there). Default false.
+   */
+  readonly retryQueues?: boolean;
+  /**
    * A handler still running after this long counts as failed (retry policy
    * applies), is reported as a `HandlerTimeoutError` and frees its slot; what
    * it does later is ignored. Default 300000 (5 min: one REST call through all
@@ -45,6 +67,8 @@ export interface ConsumeSettings {
   readonly concurrency: number;
   readonly maxDeliveries: number;
   readonly retryDelayMs: number | ((deliveryCount: number) => number) | undefined;
+  readonly classifyFailure: FailureClassifier | undefined;
+  readonly retryQueues: boolean;
   readonly handlerTimeoutMs: number;
   readonly signal: AbortSignal | undefined;
 }
@@ -65,12 +89,23 @@ export function resolveConsumeSettings(options: ConsumeOptions): ConsumeSettings
   if (typeof handlerTimeoutMs !== 'number' || !(handlerTimeoutMs > 0) || (handlerTimeoutMs > MAX_TIMER_MS && handlerTimeoutMs !== Infinity)) {
     throw new PulseConfigError('handlerTimeoutMs', `must be a number of milliseconds 1-${MAX_TIMER_MS}, or Infinity, got ${String(handlerTimeoutMs)}`);
   }
+  const classifyFailure = options.classifyFailure;
+  if (classifyFailure !== undefined && typeof classifyFailure !== 'function') {
+    throw new PulseConfigError('classifyFailure', `must be a function (error, message) => "retry" | "dead-letter", got ${typeof classifyFailure}`);
+  }
+  const retryQueues = options.retryQueues ?? false;
+  if (typeof retryQueues !== 'boolean') throw new PulseConfigError('retryQueues', `must be true or false, got ${String(retryQueues)}`);
+  if (retryQueues && options.queueName === undefined) {
+    throw new PulseConfigError('retryQueues', 'needs a named queue (queueName): retry queues outlive the connection, an ephemeral queue does not');
+  }
   const signal = options.signal;
   if (signal !== undefined && !isAbortSignal(signal)) throw new PulseConfigError('signal', 'must be an AbortSignal');
   return {
     concurrency: positiveInteger('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY),
     maxDeliveries: positiveInteger('maxDeliveries', options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES),
     retryDelayMs,
+    classifyFailure,
+    retryQueues,
     handlerTimeoutMs,
     signal,
   };

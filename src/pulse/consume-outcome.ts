@@ -22,16 +22,30 @@ export interface RetryingOutcome<M> extends OutcomeBase<M> {
   readonly status: 'retrying';
   readonly settledBy: 'consumer';
   readonly error: unknown;
-  /** `'sent'` after `retryDelayMs`; `'channel-closed'` when the channel went first (the broker requeued it). */
+  /**
+   * `'sent'` after `retryDelayMs`; `'channel-closed'` when the channel went first (the broker requeued it).
+   * With `retryQueues`: the ack of the original, sent once its copy was in the retry queue.
+   */
   readonly requeue: SettleResult;
+  /** With `retryQueues`: the retry queue the message waits in (absent when it was retried in place instead). */
+  readonly retryQueue?: string;
 }
 
-/** The handler failed on delivery `maxDeliveries`: rejected without requeue, to the dead-letter exchange if there is one. */
+/**
+ * The handler failed on delivery `maxDeliveries` (`reason: 'delivery-limit'`),
+ * or permanently (`'permanent'`: a `PermanentError`, or `classifyFailure` said
+ * so) on any delivery: rejected without requeue, to the dead-letter exchange
+ * if there is one.
+ */
 export interface GivenUpOutcome<M> extends OutcomeBase<M> {
   readonly status: 'dead-lettered' | 'dropped';
   readonly settledBy: 'consumer';
+  readonly reason: GiveUpReason;
   readonly error: unknown;
 }
+
+/** Why `consume()` gave a message up. */
+export type GiveUpReason = 'delivery-limit' | 'permanent';
 
 /**
  * The stream stopped (`signal`, `client.close()`) before the message was done

@@ -1,16 +1,20 @@
 import type { ConsumeSettings } from './consume-options.js';
-import { type ConsumeOutcome, settledByHandler } from './consume-outcome.js';
+import { type ConsumeOutcome, type GiveUpReason, settledByHandler } from './consume-outcome.js';
 import { DeliveryCounter } from './delivery-counter.js';
 import { redactInPlace } from './error-json.js';
+import { verdictOf, type FailureVerdict } from './failure-classifier.js';
+import { PermanentFailureError, RetryQueueError } from './failure-errors.js';
 import { HandlerRun, InFlightHandlers } from './in-flight-handlers.js';
 import { DeliveryLimitError, HandlerTimeoutError, MessageReleasedError, type ReleaseReason } from './pulse-errors.js';
 import type { DeliveryChannel, ReceivedMessage } from './pulse-message.js';
 import type { QueueDeclaration } from './queue-options.js';
+import type { RetryRoute } from './retry-queue.js';
 import { retryDelayOf } from './retry-delay.js';
 import { RetryWaits } from './retry-waits.js';
 import { isObservable, lastValueFrom, type Observable } from './rxjs-core.js';
 
 type Outcome<R> = ConsumeOutcome<ReceivedMessage, R>;
+type RetryPublisherLike = NonNullable<DeliveryChannel['retryPublisher']>;
 type Handler<R> = (message: ReceivedMessage) => R | PromiseLike<R> | Observable<R>;
 
 /** Where a session's outcomes and reports go. */
@@ -39,6 +43,7 @@ export class ConsumeSession<R> {
   readonly #inFlight: InFlightHandlers;
   readonly #retries = new RetryWaits();
   readonly #retryDelay: (deliveryCount: number) => number;
+  readonly #verdict: (error: unknown, message: ReceivedMessage) => FailureVerdict;
   #slotsUsed = 0;
   #draining = false;
   #watchedChannel: DeliveryChannel | undefined;
@@ -51,6 +56,7 @@ export class ConsumeSession<R> {
   ) {
     this.#inFlight = new InFlightHandlers(settings.handlerTimeoutMs, (run) => this.#timedOut(run));
     this.#retryDelay = retryDelayOf(settings.retryDelayMs, (error) => this.#report(error));
+    this.#verdict = verdictOf(settings.classifyFailure, (error) => this.#report(error));
   }
 
   deliver(message: ReceivedMessage): void {
@@ -133,10 +139,41 @@ export class ConsumeSession<R> {
     const error = redactInPlace(thrown);
     if (message.settled) return this.#settledByHandler(message, deliveryCount, { error });
     if (message.stale) return this.#requeuedByChannel(message, deliveryCount, error);
-    if (deliveryCount >= this.settings.maxDeliveries) return this.#giveUp(message, deliveryCount, error);
+    if (this.#verdict(error, message) === 'dead-letter') return this.#giveUp(message, deliveryCount, error, 'permanent');
+    if (deliveryCount >= this.settings.maxDeliveries) return this.#giveUp(message, deliveryCount, error, 'delivery-limit');
     this.#counter.requeued(message, deliveryCount);
     if (this.#draining) return this.#release(message, deliveryCount, 'handler-failed', error);
+    const route = this.declaration.retryRoute;
+    const publisher = message.channel.retryPublisher;
+    if (route && publisher) return this.#moveToRetryQueue(message, deliveryCount, error, route, publisher);
+    this.#waitInPlace(message, deliveryCount, error);
+  }
+
+  #waitInPlace(message: ReceivedMessage, deliveryCount: number, error: unknown): void {
     this.#retries.wait({ message, deliveryCount, error }, this.#retryDelay(deliveryCount), (wait) => this.#retryDue(wait.message, wait.deliveryCount, wait.error));
+  }
+
+  /**
+   * Publishes a confirmed copy to the retry queue of its delay, then acks the
+   * original: nothing is held while it waits. If the copy cannot be placed,
+   * the message waits in place instead (reported); if the channel went
+   * meanwhile, the broker has it back already.
+   */
+  #moveToRetryQueue(message: ReceivedMessage, deliveryCount: number, error: unknown, route: RetryRoute, publisher: RetryPublisherLike): void {
+    const delayMs = route.delayAfter(deliveryCount);
+    publisher.publish(message, delayMs).then(
+      () => {
+        // The copy is safe; an ack the closed channel cannot send makes a duplicate, never a loss.
+        const ack = message.ack();
+        this.#emit({ status: 'retrying', settledBy: 'consumer', message, deliveryCount, error, requeue: ack, retryQueue: route.queueFor(delayMs) });
+      },
+      (cause: unknown) => {
+        if (message.stale) return this.#requeuedByChannel(message, deliveryCount, error);
+        this.#report(new RetryQueueError(message.delivery, route.queueFor(delayMs), { cause }));
+        if (this.#draining) return this.#release(message, deliveryCount, 'handler-failed', error);
+        this.#waitInPlace(message, deliveryCount, error);
+      },
+    );
   }
 
   #retryDue(message: ReceivedMessage, deliveryCount: number, error: unknown): void {
@@ -145,14 +182,15 @@ export class ConsumeSession<R> {
     this.#emit({ status: 'retrying', settledBy: 'consumer', message, deliveryCount, error, requeue: message.nack({ requeue: true }) });
   }
 
-  #giveUp(message: ReceivedMessage, deliveryCount: number, error: unknown): void {
+  #giveUp(message: ReceivedMessage, deliveryCount: number, error: unknown, reason: GiveUpReason): void {
     const rejected = message.nack({ requeue: false });
     // The channel went between the check and the nack: the broker has it back.
     if (rejected !== 'sent') return this.#requeuedByChannel(message, deliveryCount, error);
     this.#counter.settled(message);
     const deadLettered = this.declaration.deadLetterExchange !== undefined;
-    this.#report(new DeliveryLimitError(message.delivery, message, deliveryCount, deadLettered, { cause: error }));
-    this.#emit({ status: deadLettered ? 'dead-lettered' : 'dropped', settledBy: 'consumer', message, deliveryCount, error });
+    const GivenUpError = reason === 'permanent' ? PermanentFailureError : DeliveryLimitError;
+    this.#report(new GivenUpError(message.delivery, message, deliveryCount, deadLettered, { cause: error }));
+    this.#emit({ status: deadLettered ? 'dead-lettered' : 'dropped', settledBy: 'consumer', message, deliveryCount, reason, error });
   }
 
   /** The handler failed on a message whose channel is gone: the broker redelivers it, no need to wait. */

@@ -7,6 +7,7 @@ import { MessageDecoder } from './message-decoder.js';
 import type { Bindings, ReceivedMessage } from './pulse-message.js';
 import { DEFAULT_PREFETCH, resolveQueueOptions } from './queue-options.js';
 import { Observable } from './rxjs-core.js';
+import { retryRouteFor } from './retry-delay.js';
 import { runConsumer, type StreamContext } from './stream-context.js';
 
 export type { ConsumeHandler, ConsumeOptions } from './consume-options.js';
@@ -22,8 +23,10 @@ export function consumeStream<R>(
   const list = checkBindings(bindings);
   if (typeof handler !== 'function') throw new PulseConfigError('handler', 'must be a function (message) => promise | observable | value');
   const settings = resolveConsumeSettings(options);
-  const declaration = resolveQueueOptions(context.namespace, { ...options, prefetch: options.prefetch ?? Math.max(DEFAULT_PREFETCH, settings.concurrency * 2) });
-  const decoder = new MessageDecoder(list, options);
+  const queue = resolveQueueOptions(context.namespace, { ...options, prefetch: options.prefetch ?? Math.max(DEFAULT_PREFETCH, settings.concurrency * 2) });
+  const retryRoute = settings.retryQueues ? retryRouteFor(queue.nameFor(), settings, (error) => context.report(error)) : undefined;
+  const declaration = retryRoute ? { ...queue, retryRoute } : queue;
+  const decoder = new MessageDecoder(list, options, retryRoute);
   const run = handler as unknown as (message: ReceivedMessage) => R | PromiseLike<R> | Observable<R>;
 
   return new Observable<ConsumeOutcome<ReceivedMessage, R>>((subscriber) => {

@@ -12,6 +12,7 @@ export type { ConsumeHandler, ConsumeOptions } from './consume-options.js';
 export type {
   ConsumeOutcome,
   GivenUpOutcome,
+  GiveUpReason,
   HandledOutcome,
   HandlerEnding,
   ReleasedOutcome,
@@ -40,6 +41,8 @@ export {
   type DeliveryInfo,
   type ReleaseReason,
 } from './pulse-errors.js';
+export { FailureClassifierError, PermanentError, PermanentFailureError, RetryQueueError } from './failure-errors.js';
+export type { FailureClassifier, FailureVerdict } from './failure-classifier.js';
 export { HeartbeatTimeoutError } from './heartbeat-watchdog.js';
 export { ConnectTimeoutError } from './bounded-connect.js';
 // Transport seam: the embedded broker and custom transports plug in here.

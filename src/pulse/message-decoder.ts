@@ -7,6 +7,7 @@ import type { DecodeOptions } from './decode-options.js';
 import { PayloadValidator } from './payload-validator.js';
 import { MalformedMessageError, UnboundMessageError, type DeliveryInfo } from './pulse-errors.js';
 import { type DeliveryChannel, ReceivedMessage } from './pulse-message.js';
+import type { RetryRoute } from './retry-queue.js';
 import { compileTopicPattern, type TopicMatcher } from '../bindings/topic-pattern.js';
 
 export type Decoded =
@@ -32,7 +33,12 @@ export class MessageDecoder {
   readonly #exchanges = new Map<string, ExchangeEntry>();
   readonly #validator: PayloadValidator | undefined;
 
-  constructor(bindings: readonly Binding[], options: DecodeOptions = {}) {
+  constructor(
+    bindings: readonly Binding[],
+    options: DecodeOptions = {},
+    /** With `retryQueues`: messages back from a retry queue are decoded as first published. */
+    private readonly retryRoute?: RetryRoute,
+  ) {
     this.#validator = PayloadValidator.fromOptions(bindings, options);
     for (const binding of bindings) {
       let entry = this.#exchanges.get(binding.exchange);
@@ -49,7 +55,9 @@ export class MessageDecoder {
     this.#validator?.prepare();
   }
 
-  decode(raw: AmqpMessage, queue: string, channel: DeliveryChannel): Decoded {
+  decode(delivered: AmqpMessage, queue: string, channel: DeliveryChannel): Decoded {
+    const restored = this.retryRoute?.restore(delivered);
+    const raw = restored?.raw ?? delivered;
     const { exchange, routingKey, redelivered } = raw.fields;
     const headers = raw.properties.headers;
     const cc = ccOf(headers?.CC);
@@ -78,7 +86,9 @@ export class MessageDecoder {
     const invalid = this.#validator?.check(exchange, payload);
     if (invalid !== undefined) return malformed(invalid);
     const routes = routesOf(cc);
-    const deliveryCount = brokerDeliveryCount(redelivered, headers?.['x-delivery-count'], channel.brokerCountsDeliveries);
+    let deliveryCount = brokerDeliveryCount(redelivered, delivered.properties.headers?.['x-delivery-count'], channel.brokerCountsDeliveries);
+    // Back from a retry queue: the broker counted the earlier failures in x-death; an unknown redelivery since then is at least one more.
+    if (restored) deliveryCount = restored.retries + (deliveryCount ?? 2);
     return { kind: 'message', message: new ReceivedMessage(raw, entry.binding, fields, routes, payload, queue, deliveryCount, channel) };
   }
 }

@@ -4,6 +4,7 @@ import type { PulseClientEvents } from './client-events.js';
 import { ClientLog } from './client-log.js';
 import { optionsFromEnv, resolveClientOptions, type PulseClientOptions, type ResolvedClientOptions } from './client-options.js';
 import { ConnectionManager } from './connection-manager.js';
+import { resolveConsumeSettings } from './consume-options.js';
 import { consumeStream, type ConsumeHandler, type ConsumeOptions, type ConsumeOutcome } from './consume-stream.js';
 import { Deadline } from './deadline.js';
 import { emitIsolated } from './isolated-emit.js';
@@ -12,6 +13,7 @@ import { PasswordRedactor } from './password-redactor.js';
 import { ClientClosedError } from './pulse-errors.js';
 import type { BindingIn, Bindings, MessageOf } from './pulse-message.js';
 import type { ConsumerHost, QueueConsumer } from './queue-consumer.js';
+import { retryRouteFor } from './retry-delay.js';
 import type { StreamContext } from './stream-context.js';
 
 export type { PulseClientEvents } from './client-events.js';
@@ -146,9 +148,21 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
     });
   }
 
-  /** Deletes one of this client's named queues, e.g. after changing its bindings or arguments. */
-  async deleteQueue(queueName: string): Promise<{ readonly messageCount: number }> {
-    return this.#connections.withChannel((channel) => channel.deleteQueue(this.#fullQueueName(queueName)));
+  /**
+   * Deletes one of this client's named queues, e.g. after changing its
+   * bindings or arguments. Given the `retryQueues`, `retryDelayMs` and
+   * `maxDeliveries` it was consumed with, also its retry queues and exchange
+   * (their names follow from those options; AMQP cannot list them).
+   */
+  async deleteQueue(queueName: string, retry: Pick<ConsumeOptions, 'retryQueues' | 'retryDelayMs' | 'maxDeliveries'> = {}): Promise<{ readonly messageCount: number }> {
+    const queue = this.#fullQueueName(queueName);
+    const route = retry.retryQueues ? retryRouteFor(queue, resolveConsumeSettings({ ...retry, queueName }), () => undefined) : undefined;
+    const deleted = await this.#connections.withChannel((channel) => channel.deleteQueue(queue));
+    if (route) {
+      for (const delay of route.levels) await this.#connections.withChannel((channel) => channel.deleteQueue(route.queueFor(delay)));
+      await this.#connections.withChannel((channel) => channel.deleteExchange(route.exchange));
+    }
+    return deleted;
   }
 
   /**

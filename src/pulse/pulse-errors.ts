@@ -269,7 +269,7 @@ export class MessageReleasedError extends Error {
 }
 
 /** A received message's own JSON form (no channel, no raw body), or undefined for anything else. */
-function messageJson(message: unknown): unknown {
+export function messageJson(message: unknown): unknown {
   const candidate = message as { toJSON?: () => unknown } | null | undefined;
   return typeof candidate?.toJSON === 'function' ? candidate.toJSON() : undefined;
 }

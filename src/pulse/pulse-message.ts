@@ -96,6 +96,8 @@ export interface DeliveryChannel {
    * (quorum queues); elsewhere that header is whatever a publisher put there.
    */
   readonly brokerCountsDeliveries: boolean;
+  /** With `retryQueues`: publishes a failed message's retry copy (confirmed); absent otherwise. */
+  readonly retryPublisher?: { publish(message: ReceivedMessage, delayMs: number): Promise<void> } | undefined;
   settle(raw: AmqpMessage, operation: 'ack' | 'nack', requeue: boolean, message: ReceivedMessage): SettleResult;
 }
 

@@ -7,6 +7,7 @@ import { amqpCode, ChannelClosedError, ClientClosedError, ConnectionFailedError,
 import type { ReceivedMessage } from './pulse-message.js';
 import type { QueueDeclaration } from './queue-options.js';
 import { Deadline } from './deadline.js';
+import { RetryPublisher, type RetryRoute } from './retry-queue.js';
 import { sleep } from './sleep.js';
 
 /** A live connection as the client hands it out. */
@@ -44,8 +45,8 @@ export interface ConsumerSink {
   completed(): void;
 }
 
-/** AMQP codes that retrying cannot fix during setup: access refused, not found, precondition failed. */
-const FATAL_SETUP_CODES = new Set([403, 404, 406]);
+/** AMQP codes that retrying cannot fix during setup: access refused, not found, precondition failed, not implemented (memory://). */
+const FATAL_SETUP_CODES = new Set([403, 404, 406, 540]);
 /** A channel that lived this long resets the resume backoff. */
 const STABLE_CHANNEL_MS = 1_000;
 
@@ -216,6 +217,11 @@ export class QueueConsumer {
         channel.bindQueue(queue, binding.exchange, binding.routingKeyPattern),
       );
     }
+    const retryRoute = this.declaration.retryRoute;
+    if (retryRoute) {
+      await retryRoute.declare(channel, step);
+      active.retryPublisher = await step('opening the retry channel', () => openRetryPublisher(handle.connection, retryRoute));
+    }
     if (this.#state !== 'running') {
       if (this.declaration.deleteOnStop) await this.#bestEffort(() => channel.deleteQueue(queue), Deadline.after(this.host.closeTimeoutMs));
       active.end({ kind: 'closed' });
@@ -256,6 +262,13 @@ export class QueueConsumer {
     active.settleRaw(raw, decoded.kind === 'malformed' ? 'nack' : 'ack', false);
     this.host.report(decoded.error);
   }
+}
+
+/** A confirm channel for retry copies; its errors end only itself (a failed publish falls back to an in-place retry). */
+async function openRetryPublisher(connection: AmqpConnection, route: RetryRoute): Promise<RetryPublisher> {
+  const channel = await connection.createConfirmChannel();
+  channel.on('error', () => undefined);
+  return new RetryPublisher(channel, route);
 }
 
 /** Closes a channel that may already be closed or closing. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AmqpAssertQueueOptions } from './amqp-api.js';
 import { PulseConfigError } from './client-options.js';
 import type { DecodeOptions } from './decode-options.js';
+import type { RetryRoute } from './retry-queue.js';
 
 /** What happens when a queue with `maxLength` is full. */
 export type QueueOverflow = 'drop-head' | 'reject-publish';
@@ -50,6 +51,8 @@ export interface QueueDeclaration {
   readonly deadLetterQueue: string | undefined;
   /** A quorum queue: the broker counts deliveries in `x-delivery-count`, so that header can be trusted on redeliveries. */
   readonly brokerCountsDeliveries: boolean;
+  /** `consume()` with `retryQueues`: its retry exchange and queues, declared with the queue. */
+  readonly retryRoute?: RetryRoute;
   /** The queue's name: fixed for a named queue, a fresh one on every call for an ephemeral queue (one per connection). */
   nameFor(): string;
 }

@@ -1,5 +1,8 @@
 import { isDelay, type ConsumeSettings } from './consume-options.js';
+import { PulseConfigError } from './client-options.js';
 import { RetryDelayError } from './pulse-errors.js';
+import { RetryRoute } from './retry-queue.js';
+import { describeAnswer } from './answer-text.js';
 
 const defaultRetryDelay = (deliveryCount: number) => Math.min(1000 * 2 ** (deliveryCount - 1), 30_000);
 
@@ -18,18 +21,26 @@ export function retryDelayOf(option: ConsumeSettings['retryDelayMs'], report: (e
     } catch (error) {
       return fallBack(deliveryCount, 'threw', report, error);
     }
-    return isDelay(delay) ? delay : fallBack(deliveryCount, `returned ${describe(delay)}, not a number of milliseconds`, report);
+    return isDelay(delay) ? delay : fallBack(deliveryCount, `returned ${describeAnswer(delay)}, not a number of milliseconds`, report);
   };
+}
+
+/** Retry queues: one per distinct delay, so a function giving many delays would make many queues. */
+const MAX_RETRY_QUEUES = 16;
+
+/** The retry queues of `queue`: the delays after deliveries 1 to `maxDeliveries - 1`, asked for once, now. */
+export function retryRouteFor(queue: string, settings: ConsumeSettings, report: (error: Error) => void): RetryRoute {
+  const delayOf = retryDelayOf(settings.retryDelayMs, report);
+  const delays = Array.from({ length: Math.max(1, settings.maxDeliveries - 1) }, (_, i) => delayOf(i + 1));
+  const distinct = new Set(delays.map((delay) => Math.round(delay))).size;
+  if (distinct > MAX_RETRY_QUEUES) {
+    throw new PulseConfigError('retryDelayMs', `with retryQueues gives ${distinct} different delays for deliveries 1-${settings.maxDeliveries - 1}; at most ${MAX_RETRY_QUEUES} (one queue each)`);
+  }
+  return new RetryRoute(queue, delays);
 }
 
 function fallBack(deliveryCount: number, problem: string, report: (error: Error) => void, cause?: unknown): number {
   const fallbackMs = defaultRetryDelay(deliveryCount);
   report(new RetryDelayError(deliveryCount, fallbackMs, problem, cause === undefined ? undefined : { cause }));
   return fallbackMs;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
 }

@@ -1,0 +1,90 @@
+/**
+ * Errors about handler failures that are not worth retrying: the one a
+ * handler throws to say so, and the ones `consume()` reports when it
+ * dead-letters such a message or cannot classify a failure.
+ */
+
+import { causeText, errorJson, type PulseErrorJson } from './error-json.js';
+import { messageJson, type DeliveryInfo } from './pulse-errors.js';
+
+/**
+ * Throw it (or reject with it) from a `consume()` handler when retrying cannot
+ * help (a malformed task definition, a 404 that will stay a 404): the message
+ * is dead-lettered on this delivery, or dropped when the queue has no
+ * `deadLetter`, instead of being retried up to `maxDeliveries`. Wrap the real
+ * failure as `cause`. A `classifyFailure` option can make other errors permanent too;
+ * it is not asked about a `PermanentError`.
+ */
+export class PermanentError extends Error {
+  override readonly name = 'PermanentError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this);
+  }
+}
+
+/**
+ * A handler failed in a way classified as permanent (a `PermanentError`, or
+ * `classifyFailure` said `'dead-letter'`): the message was dead-lettered at
+ * once, or dropped when the queue has no dead-letter exchange; not retried.
+ */
+export class PermanentFailureError extends Error {
+  override readonly name = 'PermanentFailureError';
+  constructor(
+    readonly delivery: DeliveryInfo,
+    /** The message as the handler saw it (a PulseMessage). */
+    readonly pulseMessage: unknown,
+    readonly deliveryCount: number,
+    readonly deadLettered: boolean,
+    options: { cause: unknown },
+  ) {
+    super(
+      `handler failed permanently on delivery ${deliveryCount} of a message from ${delivery.exchange} (routing key "${delivery.routingKey}"); ` +
+        `${deadLettered ? 'dead-lettered' : 'dropped (the queue has no dead-letter exchange)'} without retrying: ${causeText(options.cause)}`,
+      options,
+    );
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { delivery: this.delivery, deliveryCount: this.deliveryCount, deadLettered: this.deadLettered, pulseMessage: messageJson(this.pulseMessage) });
+  }
+}
+
+/** A `classifyFailure` function threw or answered something other than `'retry'` or `'dead-letter'`; the failure was retried (as if it had said `'retry'`). */
+export class FailureClassifierError extends Error {
+  override readonly name = 'FailureClassifierError';
+  constructor(
+    readonly delivery: DeliveryInfo,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`classifyFailure ${problem} for a message from ${delivery.exchange} (routing key "${delivery.routingKey}"); retrying it`, options);
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { delivery: this.delivery });
+  }
+}
+
+/**
+ * With `retryQueues`: a failed message's copy could not be placed in its
+ * retry queue (not confirmed, unroutable, channel closed), so it waits out its
+ * delay in this process instead, as without `retryQueues`. Nothing is lost.
+ */
+export class RetryQueueError extends Error {
+  override readonly name = 'RetryQueueError';
+  constructor(
+    readonly delivery: DeliveryInfo,
+    readonly retryQueue: string,
+    options: { cause: unknown },
+  ) {
+    super(`could not move a failed message from ${delivery.exchange} (routing key "${delivery.routingKey}") to ${retryQueue}: ${causeText(options.cause)}; retrying it in place`, options);
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { delivery: this.delivery, retryQueue: this.retryQueue });
+  }
+}
