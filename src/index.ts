@@ -214,3 +214,22 @@ export {
   type SettledByHandlerOutcome,
   type SettleResult,
 } from './pulse/index.js';
+
+// Exactly-once effects (also taskcluster-pulse/workflows): a consume() handler wrapper that skips events already handled.
+export {
+  DedupInProgressError,
+  DedupStoreError,
+  deduplicate,
+  eventKey,
+  MemoryDedupStore,
+  RedisDedupStore,
+  type ClaimResult,
+  type DedupStore,
+  type DedupStoreOperation,
+  type Deduplicated,
+  type DeduplicateOptions,
+  type KeyedEvent,
+  type MemoryDedupStoreOptions,
+  type RedisDedupStoreOptions,
+  type RedisEvalClient,
+} from './workflows/index.js';

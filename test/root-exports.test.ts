@@ -34,6 +34,8 @@ const ROOT_VALUES = {
     'DeliveryLimitError', 'HandlerTimeoutError', 'HeartbeatTimeoutError', 'MalformedMessageError', 'MessageReleasedError',
     'PulseConfigError', 'QueueSetupError', 'RetryDelayError', 'StaleDeliveryError', 'UnboundMessageError', 'UnsupportedSchemeError',
   ],
+  // Exactly-once effects: the handler wrapper, its default key, its two stores and what it throws.
+  dedup: ['deduplicate', 'eventKey', 'MemoryDedupStore', 'RedisDedupStore', 'DedupInProgressError', 'DedupStoreError'],
 };
 
 const ROOT_TYPES = {
@@ -61,6 +63,7 @@ const ROOT_TYPES = {
     'PulseMessage', 'PulseMessageJson', 'SettleResult', 'CauseJson', 'PulseErrorJson', 'DecodeOptions', 'ConnectionFailure',
     'DeliveryInfo', 'ReleaseReason',
   ],
+  dedup: ['Deduplicated', 'DeduplicateOptions', 'DedupStore', 'ClaimResult', 'DedupStoreOperation', 'KeyedEvent', 'MemoryDedupStoreOptions', 'RedisDedupStoreOptions', 'RedisEvalClient'],
 };
 
 /** Re-exported whole: the generated payload types (`QueueTypes`, ...), types only. */
