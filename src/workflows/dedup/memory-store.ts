@@ -10,7 +10,14 @@ export interface MemoryDedupStoreOptions {
   readonly maxKeys?: number;
 }
 
-type Entry = { readonly token: string; readonly expiresAt: number } | { readonly token: undefined; readonly expiresAt: number };
+/** A key's state (`token` while claimed, none once done), in a list from least to most recently used. */
+interface Entry {
+  readonly key: string;
+  token: string | undefined;
+  expiresAt: number;
+  newer: Entry | undefined;
+  older: Entry | undefined;
+}
 
 const DEFAULT_MAX_KEYS = 100_000;
 
@@ -22,7 +29,12 @@ const DEFAULT_MAX_KEYS = 100_000;
  */
 export class MemoryDedupStore implements DedupStore {
   readonly maxKeys: number;
+  // A map for lookups and a linked list for the use order: each operation O(1).
+  // (A Map's own insertion order would do, but V8 iterates over the holes deleted
+  // entries leave at its front, so finding the oldest there slows as keys churn.)
   readonly #entries = new Map<string, Entry>();
+  #oldest: Entry | undefined;
+  #newest: Entry | undefined;
 
   constructor(options: MemoryDedupStoreOptions = {}) {
     const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
@@ -38,7 +50,7 @@ export class MemoryDedupStore implements DedupStore {
   claim(key: string, token: string, leaseMs: number): Promise<ClaimResult> {
     const entry = this.#live(key);
     if (entry === undefined) {
-      this.#set(key, { token, expiresAt: Date.now() + leaseMs });
+      this.#set(key, token, leaseMs);
       return Promise.resolve({ state: 'claimed' });
     }
     if (entry.token === undefined) return Promise.resolve({ state: 'done' });
@@ -47,36 +59,72 @@ export class MemoryDedupStore implements DedupStore {
 
   renew(key: string, token: string, leaseMs: number): Promise<boolean> {
     if (this.#live(key)?.token !== token) return Promise.resolve(false);
-    this.#set(key, { token, expiresAt: Date.now() + leaseMs });
+    this.#set(key, token, leaseMs);
     return Promise.resolve(true);
   }
 
   complete(key: string, token: string, ttlMs: number): Promise<boolean> {
     const entry = this.#live(key);
     if (entry !== undefined && entry.token !== token) return Promise.resolve(false);
-    this.#set(key, { token: undefined, expiresAt: Date.now() + ttlMs });
+    this.#set(key, undefined, ttlMs);
     return Promise.resolve(true);
   }
 
   release(key: string, token: string): Promise<void> {
-    if (this.#live(key)?.token === token) this.#entries.delete(key);
+    const entry = this.#live(key);
+    if (entry !== undefined && entry.token === token) this.#delete(entry);
     return Promise.resolve();
   }
 
-  /** The entry for `key` unless expired (then deleted), now the most recently used; a `done` entry has no token. */
+  /** The entry for `key` unless expired (then deleted), now the most recently used. */
   #live(key: string): Entry | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    this.#entries.delete(key);
-    if (entry.expiresAt <= Date.now()) return undefined;
-    this.#entries.set(key, entry);
+    if (entry.expiresAt <= Date.now()) {
+      this.#delete(entry);
+      return undefined;
+    }
+    this.#unlink(entry);
+    this.#append(entry);
     return entry;
   }
 
-  /** Stores `entry` as the most recently used, evicting the least recently used past `maxKeys`. */
-  #set(key: string, entry: Entry): void {
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    if (this.#entries.size > this.maxKeys) this.#entries.delete(this.#entries.keys().next().value!);
+  /** Sets `key` (claimed by `token`, or done) for `ms` as the most recently used, evicting the least recently used past `maxKeys`. */
+  #set(key: string, token: string | undefined, ms: number): void {
+    const expiresAt = Date.now() + ms;
+    const entry = this.#entries.get(key);
+    if (entry !== undefined) {
+      entry.token = token;
+      entry.expiresAt = expiresAt;
+      this.#unlink(entry);
+      this.#append(entry);
+      return;
+    }
+    const added: Entry = { key, token, expiresAt, newer: undefined, older: undefined };
+    this.#entries.set(key, added);
+    this.#append(added);
+    if (this.#entries.size > this.maxKeys) this.#delete(this.#oldest!);
+  }
+
+  #delete(entry: Entry): void {
+    this.#entries.delete(entry.key);
+    this.#unlink(entry);
+  }
+
+  #append(entry: Entry): void {
+    entry.older = this.#newest;
+    entry.newer = undefined;
+    if (this.#newest) this.#newest.newer = entry;
+    else this.#oldest = entry;
+    this.#newest = entry;
+  }
+
+  #unlink(entry: Entry): void {
+    if (entry.older) entry.older.newer = entry.newer;
+    else if (this.#oldest === entry) this.#oldest = entry.newer;
+    if (entry.newer) entry.newer.older = entry.older;
+    else if (this.#newest === entry) this.#newest = entry.older;
+    entry.newer = undefined;
+    entry.older = undefined;
   }
 }
