@@ -151,6 +151,41 @@ describe('deduplicate() with Redis out of reach', () => {
     }
   });
 
+  test('Redis hanging after the effect: the result says not recorded; after a failure: the handler\'s own error, within the deadline', async (t) => {
+    const proxy = await startTcpProxy('forward', REDIS_URL);
+    const client = new Redis(proxy.url, { maxRetriesPerRequest: null });
+    client.on('error', () => undefined);
+    t.after(async () => {
+      client.disconnect();
+      await proxy.close();
+    });
+    await client.ping();
+    const s = new RedisDedupStore(client, { prefix: `${kit.prefix}${uniqueName('after')}:`, timeoutMs: 200 });
+    const succeeds = deduplicate(
+      () => {
+        proxy.pause();
+        return 'effect';
+      },
+      { store: s },
+    );
+    let started = Date.now();
+    assert.deepEqual(await succeeds(completed('unrecorded')), { status: 'ran', key: `${binding.exchange}|unrecorded|0`, result: 'effect', recorded: false });
+    assert.ok(Date.now() - started < 1_500, `took ${Date.now() - started} ms`);
+    proxy.resume();
+    await client.ping();
+    const fails = deduplicate(
+      () => {
+        proxy.pause();
+        throw new Error('the effect failed');
+      },
+      { store: s },
+    );
+    started = Date.now();
+    await assert.rejects(fails(completed('failed')), /^Error: the effect failed$/);
+    assert.ok(Date.now() - started < 1_500, `took ${Date.now() - started} ms`);
+    proxy.resume();
+  });
+
   test('Redis hanging mid-consume: every delivery fails within the deadline and is requeued; once Redis answers, the handler runs once', async (t) => {
     const proxy = await startTcpProxy('forward', REDIS_URL);
     const client = new Redis(proxy.url, { maxRetriesPerRequest: null });
