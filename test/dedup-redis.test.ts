@@ -145,6 +145,9 @@ describe('deduplicate() with Redis out of reach', () => {
       assert.ok(error instanceof DedupStoreError && error.operation === 'claim' && error.retryable, String(error));
       assert.equal(runs, 0);
       assert.ok(elapsed < 1_500, `failed after ${elapsed} ms (deadline 300 ms)`);
+      const json = error.toJSON();
+      assert.deepEqual([json.name, json['operation'], json['key'], json['retryable']], ['DedupStoreError', 'claim', `${binding.exchange}|down|0`, true]);
+      assert.match(error.message, /^deduplication store failed to claim key "[^"]+\|down\|0": no answer from Redis within 300 ms$/);
       for (const text of [error.message, error.stack ?? '', JSON.stringify(error), inspect(error, { depth: 10 })]) assert.doesNotMatch(text, /s3cret-redis-pw/);
     } finally {
       client.disconnect();
