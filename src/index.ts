@@ -233,3 +233,22 @@ export {
   type BackfillWindow,
   type RunBackfillOptions,
 } from './workflows/index.js';
+
+// Exactly-once effects (also taskcluster-pulse/workflows): a consume() handler wrapper that skips events already handled.
+export {
+  DedupInProgressError,
+  DedupStoreError,
+  deduplicate,
+  eventKey,
+  MemoryDedupStore,
+  RedisDedupStore,
+  type ClaimResult,
+  type DedupStore,
+  type DedupStoreOperation,
+  type Deduplicated,
+  type DeduplicateOptions,
+  type KeyedEvent,
+  type MemoryDedupStoreOptions,
+  type RedisDedupStoreOptions,
+  type RedisEvalClient,
+} from './workflows/index.js';

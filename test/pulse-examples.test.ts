@@ -6,12 +6,12 @@
  * are fixed, so everything happens in a virtual host of this run's own.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { Queue, QueueEvents, slugid, type QueueTypes } from '../src/index.js';
+import { startExample } from './support/example-process.js';
 import { REPO } from './support/project-references.js';
 import { eventually, privateVhost, TestPublisher } from './support/rabbit.js';
 import { publishCompleted, routingKeyFor, taskCompletedBody, taskFields } from './support/rabbit-fixtures.js';
@@ -23,20 +23,9 @@ let publisher: TestPublisher;
 let vhost: Awaited<ReturnType<typeof privateVhost>>;
 const running: ChildProcess[] = [];
 
-/**
- * An example in its own process; stdout and stderr collected line by line.
- * Node itself with tsx's loader (not the tsx CLI, which would put a process in
- * between), so a kill reaches the example and leaves no orphan behind.
- */
+/** An example in its own process (see `startExample`). */
 function start(example: string, env: NodeJS.ProcessEnv, ...args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', `examples/${example}`, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => stdout.push(line));
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdout, stderr, exited };
+  return startExample(running, example, env, ...args);
 }
 
 before(async () => {

@@ -37,6 +37,8 @@ const ROOT_VALUES = {
   ],
   // Catching up after downtime: what the queue published, rebuilt, for the same handler.
   backfill: ['backfill', 'runBackfill', 'BackfillNotFoundError'],
+  // Exactly-once effects: the handler wrapper, its default key, its two stores and what it throws.
+  dedup: ['deduplicate', 'eventKey', 'MemoryDedupStore', 'RedisDedupStore', 'DedupInProgressError', 'DedupStoreError'],
 };
 
 const ROOT_TYPES = {
@@ -66,6 +68,7 @@ const ROOT_TYPES = {
     'FailureClassifier', 'FailureVerdict', 'GiveUpReason',
   ],
   backfill: ['BackfilledMessage', 'BackfilledMessageOf', 'BackfillOptions', 'BackfillOutcome', 'BackfillWindow', 'RunBackfillOptions'],
+  dedup: ['Deduplicated', 'DeduplicateOptions', 'DedupStore', 'ClaimResult', 'DedupStoreOperation', 'KeyedEvent', 'MemoryDedupStoreOptions', 'RedisDedupStoreOptions', 'RedisEvalClient'],
 };
 
 /** Re-exported whole: the generated payload types (`QueueTypes`, ...), types only. */

@@ -3,3 +3,4 @@
 // (backfill). Each capability lives in its own file or folder here.
 export {};
 export * from './backfill/index.js';
+export * from './dedup/index.js';

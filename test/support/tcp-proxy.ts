@@ -32,10 +32,12 @@ interface Link {
 
 /**
  * Starts a proxy to the test broker (`forward`, the default), or one that
- * accepts TCP connections and never answers (`black-hole`).
+ * accepts TCP connections and never answers (`black-hole`). `targetUrl`
+ * points it elsewhere (e.g. the test Redis); `url` is then that URL's host
+ * and port replaced by the proxy's.
  */
-export async function startTcpProxy(mode: 'forward' | 'black-hole' = 'forward'): Promise<TcpProxy> {
-  const target = new URL(RABBIT_URL);
+export async function startTcpProxy(mode: 'forward' | 'black-hole' = 'forward', targetUrl = RABBIT_URL): Promise<TcpProxy> {
+  const target = new URL(targetUrl);
   const targetPort = Number(target.port || 5672);
   const links = new Set<Link>();
   let paused = false;
@@ -71,7 +73,7 @@ export async function startTcpProxy(mode: 'forward' | 'black-hole' = 'forward'):
     server.listen(0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as net.AddressInfo;
-  const proxyUrl = new URL(RABBIT_URL);
+  const proxyUrl = new URL(targetUrl);
   proxyUrl.hostname = '127.0.0.1';
   proxyUrl.port = String(port);
 
