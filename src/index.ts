@@ -214,3 +214,16 @@ export {
   type SettledByHandlerOutcome,
   type SettleResult,
 } from './pulse/index.js';
+
+// Following a task group until it resolves (also taskcluster-pulse/workflows).
+export {
+  TaskGroupSnapshotError,
+  watchTaskGroup,
+  type ArtifactEvent,
+  type GroupResolvedEvent,
+  type TaskGroupEvent,
+  type TaskGroupEventSource,
+  type TaskState,
+  type TaskStateEvent,
+  type WatchTaskGroupOptions,
+} from './workflows/index.js';

@@ -2,3 +2,4 @@
 // group, exactly-once effects (deduplication), and catching up after downtime
 // (backfill). Each capability lives in its own file or folder here.
 export {};
+export * from './watch-task-group/index.js';
