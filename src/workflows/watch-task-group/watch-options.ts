@@ -1,6 +1,7 @@
 import type { Queue } from '../../generated/clients/queue.js';
 import { PulseConfigError } from '../../pulse/client-options.js';
 import type { PulseClient } from '../../pulse/pulse-client.js';
+import { resolveQueueOptions } from '../../pulse/queue-options.js';
 
 /** How to follow a task group. */
 export interface WatchTaskGroupOptions {
@@ -47,7 +48,8 @@ export function resolveWatchSettings(taskGroupId: unknown, options: WatchTaskGro
   if (typeof (pulse as Partial<PulseClient> | undefined)?.consume !== 'function') {
     throw new PulseConfigError('pulse', 'must be a PulseClient, to receive the group\'s events');
   }
-  if (queueName !== undefined && typeof queueName !== 'string') throw new PulseConfigError('queueName', `must be a string, got ${typeof queueName}`);
+  // consume() checks it too, but only on subscribing: here it throws at the call.
+  if (queueName !== undefined) resolveQueueOptions(pulse.namespace, { queueName });
   if (exchangePrefix !== undefined && (typeof exchangePrefix !== 'string' || !exchangePrefix.endsWith('/'))) {
     throw new PulseConfigError('exchangePrefix', `must be a string ending in "/", e.g. "exchange/taskcluster-queue/v1/", got ${JSON.stringify(exchangePrefix)}`);
   }
