@@ -66,9 +66,11 @@ export class TaskGroupStory {
       if (this.retried.has(taskId)) {
         out.push(...this.oneRun(taskId, 0));
         const shutdown = this.fake.queue.resolveTask(taskId, 'exception', { reasonResolved: 'worker-shutdown' });
-        out.push(message('taskException', shutdown, taskId));
-        // The queue retries it: a new pending run (the fake's next startRun makes it).
-        out.push(message('taskPending', queueMessages.taskPending({ status: shutdown.payload.status }), taskId));
+        // The queue retries it at once: both messages carry the status with the new pending run
+        // (which the fake's next startRun makes).
+        const retry = queueMessages.taskPending({ status: shutdown.payload.status });
+        out.push(message('taskException', { ...shutdown, payload: { ...shutdown.payload, status: retry.payload.status } }, taskId));
+        out.push(message('taskPending', retry, taskId));
       }
       const runId = this.retried.has(taskId) ? 1 : 0;
       out.push(...this.oneRun(taskId, runId));
