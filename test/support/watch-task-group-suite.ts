@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { QueueEvents } from '../../src/bindings/index.js';
+import type { PulseClientOptions } from '../../src/pulse/index.js';
 import { closeConnections, Queue } from '../../src/rest/index.js';
 import { PulsePublisher, queueMessages, startFakeTaskcluster, type FakeTaskcluster } from '../../src/testing/index.js';
 import { TaskGroupSnapshotError, watchTaskGroup, type TaskGroupEvent, type TaskStateEvent, type WatchTaskGroupOptions } from '../../src/workflows/index.js';
@@ -27,6 +28,7 @@ interface Watching {
   completedAt: number;
   error: unknown;
   queue: string | undefined;
+  readonly connectionName: string;
   unsubscribe(): void;
 }
 
@@ -51,9 +53,17 @@ export function defineWatchTaskGroupSuite(target: BrokerTarget): void {
     publisher = new PulsePublisher({ url: target.url });
   });
 
-  function watch(taskGroupId: string, options: Partial<WatchTaskGroupOptions> = {}): Watching {
-    const pulse = suite.newClient();
-    const watching: Watching = { events: [], subscribedAt: Date.now(), completedAt: 0, error: undefined, queue: undefined, unsubscribe: () => undefined };
+  function watch(taskGroupId: string, options: Partial<WatchTaskGroupOptions> = {}, clientOptions: Partial<PulseClientOptions> = {}): Watching {
+    const pulse = suite.newClient(clientOptions);
+    const watching: Watching = {
+      events: [],
+      subscribedAt: Date.now(),
+      completedAt: 0,
+      error: undefined,
+      queue: undefined,
+      connectionName: pulse.connectionName,
+      unsubscribe: () => undefined,
+    };
     pulse.on('consuming', (info) => (watching.queue = info.queue));
     const subscription = watchTaskGroup(taskGroupId, { queue, pulse, exchangePrefix, ...options }).subscribe({
       next: (event) => watching.events.push(event),
@@ -82,7 +92,7 @@ export function defineWatchTaskGroupSuite(target: BrokerTarget): void {
     assert.deepEqual(last.kind === 'resolved' && last.counts, counts);
     const byTask = new Map<string, TaskStateEvent[]>();
     for (const e of events) if (e.kind === 'task') byTask.set(e.taskId, [...(byTask.get(e.taskId) ?? []), e]);
-    assert.equal(byTask.size, GROUP_SIZE, 'every task reported');
+    assert.equal(byTask.size, story.taskIds.length, 'every task reported');
     for (const [taskId, final] of story.finals) {
       const seen = byTask.get(taskId)!;
       const steps = seen.map((e) => `${e.runId ?? -1}/${e.state}`);
@@ -199,6 +209,23 @@ export function defineWatchTaskGroupSuite(target: BrokerTarget): void {
       await completion(watching, 'the watch completed');
       const shown = watching.events.map((e) => (e.kind === 'task' ? `${e.state}/${e.source}` : e.kind));
       assert.deepEqual(shown, ['completed/live', 'resolved']);
+    });
+
+    test('after a dropped connection (the ephemeral queue and what was published meanwhile lost) it lists the group again on resuming', async () => {
+      const story = new TaskGroupStory(fake, 5);
+      story.define();
+      const watching = watch(story.taskGroupId, {}, { reconnect: { initialDelayMs: 1_000, maxDelayMs: 1_000, jitter: 0 } });
+      await eventually(() => watching.events.length === 5, 'the snapshot reported the five pending tasks');
+      const firstQueue = watching.queue;
+      assert.equal(await target.forceClose(watching.connectionName), 1);
+      // While the bot is away (1 s before it reconnects): the whole group runs, and the queue announces it to nobody.
+      await publishAll(publisher, exchangePrefix, [...story.run(story.taskIds), story.resolved()]);
+      await completion(watching, 'the watch completed after resuming');
+      assert.notEqual(watching.queue, firstQueue, 'it resumed on a new ephemeral queue');
+      checkReport(watching, story);
+      const resolved = watching.events.at(-1)!;
+      assert.equal(resolved.kind === 'resolved' && resolved.source, 'snapshot');
+      assert.equal(listCalls(story.taskGroupId), 2, 'listed on binding, and again on resuming');
     });
 
     test('its signal stops it: no resolved event, the stream completes, the queue is released', async () => {
