@@ -9,7 +9,7 @@ import { PulseClient } from '../src/pulse/index.js';
 import { Queue, slugid } from '../src/rest/index.js';
 import { queueMessages } from '../src/testing/index.js';
 import { TaskGroupState } from '../src/workflows/watch-task-group/task-group-state.js';
-import { watchTaskGroup } from '../src/workflows/index.js';
+import { TaskGroupSnapshotError, watchTaskGroup } from '../src/workflows/index.js';
 
 const taskGroupId = slugid();
 
@@ -105,4 +105,19 @@ describe('watchTaskGroup arguments', () => {
       assert.equal(pulse.connected, false);
     });
   }
+});
+
+describe('TaskGroupSnapshotError', () => {
+  test('toJSON: name, message, taskGroupId, reason and a cause summary, with the credentials a cause quotes masked', () => {
+    const leaky = new Error('GET https://tc.example.com/api/queue/v1/task-group/x/list?bewit=c2VjcmV0LW1hYw== failed via amqps://bot:s3cret-pw@pulse.example.com:5671/');
+    const error = new TaskGroupSnapshotError(taskGroupId, 'confirm', { cause: leaky });
+    const json = JSON.parse(JSON.stringify(error));
+    assert.equal(json.name, 'TaskGroupSnapshotError');
+    assert.equal(json.taskGroupId, taskGroupId);
+    assert.equal(json.reason, 'confirm');
+    assert.match(json.message, new RegExp(`^watchTaskGroup\\(${taskGroupId}\\): listing the task group \\(confirm\\) failed: GET `));
+    assert.equal(json.cause.name, 'Error');
+    const text = `${JSON.stringify(error)} ${error.message}`;
+    for (const secret of ['s3cret-pw', 'c2VjcmV0LW1hYw==']) assert.ok(!text.includes(secret), `${secret} in ${text}`);
+  });
 });
