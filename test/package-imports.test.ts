@@ -36,7 +36,7 @@ function packagesOf(files: readonly string[]): Set<string> {
   return new Set(files.map((file) => file.split('/').slice(0, file.startsWith('@') ? 2 : 1).join('/')));
 }
 
-const SUBPATHS = ['bindings', 'rest', 'pulse', 'testing', 'artifacts'] as const;
+const SUBPATHS = ['bindings', 'rest', 'pulse', 'testing', 'artifacts', 'workflows'] as const;
 
 describe('importing the built package', () => {
   const loaded = loadedByImport('taskcluster-pulse');
