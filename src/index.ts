@@ -252,3 +252,16 @@ export {
   type RedisDedupStoreOptions,
   type RedisEvalClient,
 } from './workflows/index.js';
+
+// Following a task group until it resolves (also taskcluster-pulse/workflows).
+export {
+  TaskGroupSnapshotError,
+  watchTaskGroup,
+  type ArtifactEvent,
+  type GroupResolvedEvent,
+  type TaskGroupEvent,
+  type TaskGroupEventSource,
+  type TaskState,
+  type TaskStateEvent,
+  type WatchTaskGroupOptions,
+} from './workflows/index.js';

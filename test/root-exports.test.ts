@@ -28,6 +28,7 @@ const ROOT_VALUES = {
   ],
   // What a bot does after "task failed": read its artifacts (downloads refuse reference artifacts unless asked).
   artifacts: ['ArtifactError', 'closeTransferConnections', 'downloadArtifact', 'downloadObject', 'uploadArtifact', 'uploadObject'],
+  watchTaskGroup: ['TaskGroupSnapshotError', 'watchTaskGroup'],
   listening: [
     'PulseClient', 'listen', 'consume', 'defaultPulseClient', 'setDefaultPulseClient', 'jsonLineLogger',
     'ChannelClosedError', 'ClientClosedError', 'ConnectionFailedError', 'ConnectTimeoutError', 'ConsumerCancelledError',
@@ -69,6 +70,8 @@ const ROOT_TYPES = {
   ],
   backfill: ['BackfilledMessage', 'BackfilledMessageOf', 'BackfillOptions', 'BackfillOutcome', 'BackfillWindow', 'RunBackfillOptions'],
   dedup: ['Deduplicated', 'DeduplicateOptions', 'DedupStore', 'ClaimResult', 'DedupStoreOperation', 'KeyedEvent', 'MemoryDedupStoreOptions', 'RedisDedupStoreOptions', 'RedisEvalClient'],
+  // Following a task group until it resolves (workflows).
+  watchTaskGroup: ['ArtifactEvent', 'GroupResolvedEvent', 'TaskGroupEvent', 'TaskGroupEventSource', 'TaskState', 'TaskStateEvent', 'WatchTaskGroupOptions'],
 };
 
 /** Re-exported whole: the generated payload types (`QueueTypes`, ...), types only. */

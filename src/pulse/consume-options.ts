@@ -1,12 +1,21 @@
 import { PulseConfigError } from './client-options.js';
 import type { FailureClassifier } from './failure-classifier.js';
+import type { ConsumeOutcome } from './consume-outcome.js';
 import type { QueueOptions } from './queue-options.js';
 import type { Observable } from './rxjs-core.js';
 
 /** Handles one message; success is a returned value, a resolved promise, or a completed observable. */
 export type ConsumeHandler<M, R> = (message: M) => R | PromiseLike<R> | Observable<R>;
 
-export interface ConsumeOptions extends QueueOptions {
+/** Where a stream's consumer reads from, once its queue is declared and bound. */
+export interface ConsumingInfo {
+  readonly queue: string;
+  readonly consumerTag: string;
+  /** Consuming again after a reconnection, channel error or cancel; an ephemeral queue is a new one then (what was published meanwhile is not in it). */
+  readonly resumed: boolean;
+}
+
+export interface ConsumeOptions<M = unknown, R = unknown> extends QueueOptions {
   /** Handlers running at once. Default 8. */
   readonly concurrency?: number;
   /**
@@ -60,6 +69,21 @@ export interface ConsumeOptions extends QueueOptions {
    * then the stream completes.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Ends the stream when a condition is met: called after each outcome is
+   * emitted; once it returns true the stream stops as on `signal` (running
+   * handlers finish, every message held gets an outcome, bounded by
+   * `closeTimeoutMs`), then completes. A predicate that throws stops it too,
+   * with an `error` event.
+   */
+  until?(outcome: ConsumeOutcome<M, R>): boolean;
+  /**
+   * Called each time this stream's consumer starts, after its queue is
+   * declared and bound: from then on every message published to the bindings
+   * reaches it. The moment to read current state (e.g. over REST) without
+   * missing what changes meanwhile; `resumed` says to read it again.
+   */
+  onConsuming?(info: ConsumingInfo): void;
 }
 
 /** The options as a consume stream uses them. */
@@ -71,6 +95,8 @@ export interface ConsumeSettings {
   readonly retryQueues: boolean;
   readonly handlerTimeoutMs: number;
   readonly signal: AbortSignal | undefined;
+  readonly until: ((outcome: ConsumeOutcome<unknown, unknown>) => boolean) | undefined;
+  readonly onConsuming: ((info: ConsumingInfo) => void) | undefined;
 }
 
 const DEFAULT_CONCURRENCY = 8;
@@ -80,7 +106,7 @@ const DEFAULT_HANDLER_TIMEOUT_MS = 300_000;
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Checks the options, naming the field and the rule; before any network I/O. */
-export function resolveConsumeSettings(options: ConsumeOptions): ConsumeSettings {
+export function resolveConsumeSettings<M, R>(options: ConsumeOptions<M, R>): ConsumeSettings {
   const retryDelayMs = options.retryDelayMs;
   if (retryDelayMs !== undefined && typeof retryDelayMs !== 'function' && !isDelay(retryDelayMs)) {
     throw new PulseConfigError('retryDelayMs', `must be a number of milliseconds 0-${MAX_TIMER_MS} or a function, got ${String(retryDelayMs)}`);
@@ -100,6 +126,8 @@ export function resolveConsumeSettings(options: ConsumeOptions): ConsumeSettings
   }
   const signal = options.signal;
   if (signal !== undefined && !isAbortSignal(signal)) throw new PulseConfigError('signal', 'must be an AbortSignal');
+  const until = optionalFunction('until', options.until, '(outcome) => boolean') as ConsumeSettings['until'];
+  const onConsuming = optionalFunction('onConsuming', options.onConsuming, '({queue, consumerTag, resumed}) => void');
   return {
     concurrency: positiveInteger('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY),
     maxDeliveries: positiveInteger('maxDeliveries', options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES),
@@ -108,7 +136,14 @@ export function resolveConsumeSettings(options: ConsumeOptions): ConsumeSettings
     retryQueues,
     handlerTimeoutMs,
     signal,
+    until: until?.bind(options),
+    onConsuming: onConsuming?.bind(options),
   };
+}
+
+function optionalFunction<F extends (...args: never[]) => unknown>(field: string, value: F | undefined, shape: string): F | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new PulseConfigError(field, `must be a function ${shape}, got ${typeof value}`);
+  return value;
 }
 
 /** A usable delay: a finite number of milliseconds a timer can wait. */

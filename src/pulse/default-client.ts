@@ -33,7 +33,7 @@ export function listen<const B extends Bindings>(bindings: B, options?: ListenOp
 export function consume<const B extends Bindings, R = unknown>(
   bindings: B,
   handler: ConsumeHandler<MessageOf<BindingIn<B>>, R>,
-  options?: ConsumeOptions,
+  options?: ConsumeOptions<MessageOf<BindingIn<B>>, NoInfer<R>>,
 ): Observable<ConsumeOutcome<MessageOf<BindingIn<B>>, R>> {
   return defaultPulseClient().consume(bindings, handler, options);
 }

@@ -8,7 +8,7 @@ export { jsonLineLogger, type LogLevel, type PulseLogger } from './logger.js';
 export type { BackoffOptions } from './backoff.js';
 export { listen, consume, defaultPulseClient, setDefaultPulseClient } from './default-client.js';
 export type { ListenOptions } from './listen-stream.js';
-export type { ConsumeHandler, ConsumeOptions } from './consume-options.js';
+export type { ConsumeHandler, ConsumeOptions, ConsumingInfo } from './consume-options.js';
 export type {
   ConsumeOutcome,
   GivenUpOutcome,

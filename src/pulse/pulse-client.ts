@@ -131,13 +131,14 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
    * `signal` (or `close()`) drains: running handlers finish, every other held
    * message is requeued with a `released` outcome, then the stream completes;
    * unsubscribing reports each such message as a `MessageReleasedError` instead.
+   * `until` ends the stream the same way once an outcome meets a condition.
    */
   consume<const B extends Bindings, R = unknown>(
     bindings: B,
     handler: ConsumeHandler<MessageOf<BindingIn<B>>, R>,
-    options: ConsumeOptions = {},
+    options: ConsumeOptions<MessageOf<BindingIn<B>>, NoInfer<R>> = {},
   ): Observable<ConsumeOutcome<MessageOf<BindingIn<B>>, R>> {
-    return consumeStream(this.#streams, bindings, handler as ConsumeHandler<never, R>, options) as unknown as Observable<ConsumeOutcome<MessageOf<BindingIn<B>>, R>>;
+    return consumeStream(this.#streams, bindings, handler as ConsumeHandler<never, R>, options as ConsumeOptions<never, R>) as unknown as Observable<ConsumeOutcome<MessageOf<BindingIn<B>>, R>>;
   }
 
   /** Depth of one of this client's named queues (`queue/<namespace>/<queueName>`). */

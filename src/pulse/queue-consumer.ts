@@ -43,6 +43,8 @@ export interface ConsumerSink {
   failed(error: Error): void;
   /** The client closed. */
   completed(): void;
+  /** The consumer started (again, if `resumed`), its queue bound. */
+  consuming?(info: { readonly queue: string; readonly consumerTag: string; readonly resumed: boolean }): void;
 }
 
 /** AMQP codes that retrying cannot fix during setup: access refused, not found, precondition failed, not implemented (memory://). */
@@ -230,7 +232,9 @@ export class QueueConsumer {
     }
     this.#active = active;
     await step('starting the consumer', () => channel.consume(queue, (raw) => this.#onMessage(active, raw), { consumerTag }));
-    this.host.consuming({ queue, consumerTag, resumed: this.#channelSequence > 1 });
+    const info = { queue, consumerTag, resumed: this.#channelSequence > 1 };
+    this.host.consuming(info);
+    this.sink.consuming?.(info);
     return active;
   }
 

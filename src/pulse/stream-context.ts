@@ -22,7 +22,7 @@ export interface ConsumerSetup {
 }
 
 /** What a stream hands its consumer: messages, the start of a stop, and (optionally) its end. */
-export type StreamSink = Pick<ConsumerSink, 'deliver' | 'stopTaking'> & {
+export type StreamSink = Pick<ConsumerSink, 'deliver' | 'stopTaking' | 'consuming'> & {
   /** The consumer has stopped, whatever stopped it: nothing more arrives. */
   readonly stopped?: () => void;
 };

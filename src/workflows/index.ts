@@ -4,3 +4,4 @@
 export {};
 export * from './backfill/index.js';
 export * from './dedup/index.js';
+export * from './watch-task-group/index.js';

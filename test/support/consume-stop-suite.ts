@@ -86,6 +86,112 @@ export function defineConsumeStopSuite(target: BrokerTarget): void {
     });
   });
 
+  describe(`stopping consume() when a condition is met (until) on ${target.name}`, () => {
+    test('once an outcome meets it: nothing new starts, running handlers finish, every message held gets an outcome, then the stream completes', async (t) => {
+      const client = suite.newClient();
+      const queueName = suite.queueFor('until');
+      const outcomes: ConsumeOutcome<Message>[] = [];
+      const started: string[] = [];
+      let startedWhenMet: string[] | undefined;
+      let metAt = 0;
+      let completedAt = 0;
+      const ready = consumingOn(client);
+      client
+        .consume(
+          binding,
+          async (m: Message) => {
+            const id = m.fields.taskId;
+            started.push(id);
+            if (id === 'fails') throw new Error('fails, retried in 10 s');
+            // 'stop' takes long enough for the others to be delivered meanwhile.
+            await sleep(id === 'stop' ? 150 : 500);
+            return id;
+          },
+          {
+            queueName,
+            concurrency: 2,
+            prefetch: 10,
+            retryDelayMs: 10_000,
+            until: (outcome) => {
+              const met = outcome.status === 'handled' && outcome.result === 'stop';
+              if (met) [startedWhenMet, metAt] = [[...started], Date.now()];
+              return met;
+            },
+          },
+        )
+        .subscribe({ next: (o) => outcomes.push(o), complete: () => (completedAt = Date.now()) });
+      await ready;
+      for (const id of ['slow', 'fails', 'stop', 'waits-1', 'waits-2']) await publishCompleted(suite.publisher, binding, id);
+      await eventually(() => completedAt > 0, 'the stream completed', 5_000);
+
+      const byTask = fates(outcomes);
+      assert.deepEqual(Object.keys(byTask).sort(), ['fails', 'slow', 'stop', 'waits-1', 'waits-2'], 'an outcome for every message');
+      assert.deepEqual(byTask.slow, ['handled'], 'the handler running when the condition was met finished first');
+      assert.deepEqual(byTask.stop, ['handled']);
+      assert.deepEqual(byTask.fails, ['released:retry-pending'], 'the message waiting for its retry went back to the queue');
+      for (const id of ['waits-1', 'waits-2']) assert.deepEqual(byTask[id], [started.includes(id) ? 'handled' : 'released:not-started'], id);
+      // The slot 'stop' freed may start one more handler in the same tick; nothing after that.
+      assert.ok(started.length <= startedWhenMet!.length + 1, `started after the condition: ${started.slice(startedWhenMet!.length).join(', ')}`);
+      assert.ok(completedAt - metAt >= 400, 'the stream waited for the running handler');
+      assert.ok(completedAt - metAt < CLOSE_TIMEOUT_MS + 1_000, `stopping took ${completedAt - metAt} ms`);
+      t.diagnostic(`completed ${completedAt - metAt} ms after the condition was met (a handler of 500 ms running)`);
+      const checker = suite.newClient();
+      const unhandled = Object.values(byTask).filter((f) => f[0]!.startsWith('released')).length;
+      await eventually(async () => (await checker.queueStatus(queueName)).messageCount === unhandled, `the ${unhandled} unhandled messages back in the queue`);
+    });
+
+    test('a predicate that throws stops the stream too, with an error event', async () => {
+      const client = suite.newClient();
+      const errors = errorsOf(client);
+      let completed = false;
+      const outcomes: ConsumeOutcome<Message>[] = [];
+      const ready = consumingOn(client);
+      client
+        .consume(binding, (m: Message) => m.fields.taskId, {
+          until: () => {
+            throw new Error('broken predicate');
+          },
+        })
+        .subscribe({ next: (o) => outcomes.push(o), complete: () => (completed = true) });
+      await ready;
+      await publishCompleted(suite.publisher, binding, 'first');
+      await eventually(() => completed, 'the stream completed', 5_000);
+      assert.deepEqual(fates(outcomes), { first: ['handled'] });
+      assert.ok(errors.some((e) => /the until option threw: broken predicate; stopping the stream/.test(e.message)), errors.map((e) => e.message).join('; '));
+    });
+
+    test('onConsuming is called once the queue is bound, before any message; one that throws is reported and changes nothing', async () => {
+      const client = suite.newClient();
+      const errors = errorsOf(client);
+      const calls: Array<{ queue: string; resumed: boolean }> = [];
+      const handled: string[] = [];
+      const clientEvent = consumingOn(client);
+      const subscription = client
+        .consume(binding, (m: Message) => void handled.push(m.fields.taskId), {
+          onConsuming: (info) => {
+            calls.push({ queue: info.queue, resumed: info.resumed });
+            assert.equal(handled.length, 0);
+            throw new Error('broken callback');
+          },
+        })
+        .subscribe();
+      const { queue } = await clientEvent;
+      assert.deepEqual(calls, [{ queue, resumed: false }]);
+      await publishCompleted(suite.publisher, binding, 'after-binding');
+      await eventually(() => handled.length === 1, 'the message handled');
+      assert.ok(errors.some((e) => /the onConsuming option threw: broken callback/.test(e.message)));
+      subscription.unsubscribe();
+    });
+
+    test('until and onConsuming must be functions: PulseConfigError naming the option', () => {
+      const client = suite.newClient();
+      for (const option of ['until', 'onConsuming'] as const) {
+        assert.throws(() => client.consume(binding, () => undefined, { [option]: 'yes' } as object), (error: Error) => error.name === 'PulseConfigError' && error.message.includes(option) && /must be a function/.test(error.message));
+      }
+      assert.equal(client.connected, false, 'no connection was made');
+    });
+  });
+
   describe(`close() on ${target.name}`, () => {
     test('hands back a message waiting out its retry delay with a released outcome, then completes the stream', async () => {
       const client = suite.newClient();
