@@ -8,6 +8,10 @@ import type { ReceivedMessage } from './pulse-message.js';
 import type { QueueDeclaration } from './queue-options.js';
 import { Deadline } from './deadline.js';
 import { sleep } from './sleep.js';
+import type { BrokerAddress } from './broker-address.js';
+import { bindingSetHash, type DeclaredBinding } from './stale-bindings/binding-set.js';
+import { type HandoverInfo, runHandover } from './stale-bindings/handover.js';
+import { removeStaleBindings } from './stale-bindings/remove-stale.js';
 
 /** A live connection as the client hands it out. */
 export interface ConnectionHandle {
@@ -31,6 +35,12 @@ export interface ConsumerHost {
   /** Emits the client's `consuming` event. */
   consuming(info: { readonly queue: string; readonly consumerTag: string; readonly resumed: boolean }): void;
   unregister(consumer: QueueConsumer): void;
+  /** The first broker: where `staleBindings: 'remove'` finds the management API and, unless given, its credentials. */
+  readonly broker?: BrokerAddress;
+  /** Emits the client's `unbound` event: stale bindings removed from `queue`. */
+  unbound?(info: { readonly queue: string; readonly bindings: readonly DeclaredBinding[] }): void;
+  /** Emits the client's `handover` event. */
+  handover?(info: HandoverInfo): void;
 }
 
 /** Where a consumer's messages and fate go: a listen() or consume() stream. */
@@ -67,6 +77,11 @@ export class QueueConsumer {
   readonly #abort = new AbortController();
   #stopped: Promise<void> | undefined;
   readonly #bindings: ReadonlyArray<Pick<Binding, 'exchange' | 'routingKeyPattern'>>;
+  /** `staleBindings: 'handover'`: the queue named after the binding set. */
+  readonly #handoverQueue: string | undefined;
+  /** Stale bindings are dealt with once per subscription, on its first channel. */
+  #staleBindingsHandled = false;
+  #handover: Promise<void> | undefined;
 
   constructor(
     private readonly host: ConsumerHost,
@@ -80,6 +95,8 @@ export class QueueConsumer {
       const key = `${b.exchange}\u0000${b.routingKeyPattern}`;
       return seen.has(key) ? false : (seen.add(key), true);
     });
+    const plan = declaration.staleBindings;
+    this.#handoverQueue = plan?.policy === 'handover' ? `${plan.baseQueue}/${bindingSetHash(this.#bindings)}` : undefined;
   }
 
   /** The queue's current name (ephemeral queues change name on reconnection). */
@@ -111,6 +128,8 @@ export class QueueConsumer {
     const wasRunning = this.#state === 'running';
     this.#state = 'stopping';
     this.#abort.abort();
+    // An old queue being drained stops first: its channel's messages are in the same stream.
+    if (this.#handover) await deadline.within(this.#handover);
     const active = this.#active;
     if (wasRunning && active?.alive) {
       await this.#bestEffort(() => active.channel.cancel(active.consumerTag), deadline);
@@ -186,7 +205,7 @@ export class QueueConsumer {
     const channel = await handle.connection.createChannel();
     let channelError: Error | undefined;
     const fresh = this.#queueHandle?.id !== handle.id;
-    const queue = fresh || !this.#queueName ? this.declaration.nameFor() : this.#queueName;
+    const queue = this.#handoverQueue ?? (fresh || !this.#queueName ? this.declaration.nameFor() : this.#queueName);
     const consumerTag = `${this.host.connectionName}/c${this.#id}.${++this.#channelSequence}`;
     const active = new ActiveChannel(channel, queue, consumerTag, (error) => this.host.report(error), this.declaration.brokerCountsDeliveries);
     channel.on('error', (error) => {
@@ -208,7 +227,7 @@ export class QueueConsumer {
 
     await step('setting prefetch', () => channel.prefetch(this.declaration.prefetch));
     await this.#declareDeadLetter(channel, step);
-    await step('declaring the queue', () => channel.assertQueue(queue, this.declaration.assertOptions));
+    await step('declaring the queue', () => (this.declaration.existingOnly ? channel.checkQueue(queue) : channel.assertQueue(queue, this.declaration.assertOptions)));
     this.#queueName = queue;
     this.#queueHandle = handle;
     for (const binding of this.#bindings) {
@@ -216,6 +235,7 @@ export class QueueConsumer {
         channel.bindQueue(queue, binding.exchange, binding.routingKeyPattern),
       );
     }
+    if (this.declaration.staleBindings?.policy === 'remove' && !this.#staleBindingsHandled) await this.#removeStaleBindings(handle, queue);
     if (this.#state !== 'running') {
       if (this.declaration.deleteOnStop) await this.#bestEffort(() => channel.deleteQueue(queue), Deadline.after(this.host.closeTimeoutMs));
       active.end({ kind: 'closed' });
@@ -225,7 +245,50 @@ export class QueueConsumer {
     this.#active = active;
     await step('starting the consumer', () => channel.consume(queue, (raw) => this.#onMessage(active, raw), { consumerTag }));
     this.host.consuming({ queue, consumerTag, resumed: this.#channelSequence > 1 });
+    if (this.#handoverQueue && !this.#staleBindingsHandled) this.#startHandover(this.#handoverQueue);
     return active;
+  }
+
+  /** One attempt per subscription; a failure is reported and the stale bindings stay (their messages are dropped as unbound). */
+  async #removeStaleBindings(handle: ConnectionHandle, queue: string): Promise<void> {
+    const plan = this.declaration.staleBindings;
+    if (plan?.policy !== 'remove') return;
+    this.#staleBindingsHandled = true;
+    try {
+      const removed = await removeStaleBindings(handle.connection, queue, this.#bindings, plan.source, this.host.broker, this.#abort.signal);
+      if (removed.length > 0) this.host.unbound?.({ queue, bindings: removed });
+    } catch (error) {
+      if (this.#state === 'running') this.host.report(error as Error);
+    }
+  }
+
+  /** Drains the previous queues into this subscription's stream, then deletes them; runs beside the consumer. */
+  #startHandover(newQueue: string): void {
+    const plan = this.declaration.staleBindings;
+    if (plan?.policy !== 'handover') return;
+    this.#staleBindingsHandled = true;
+    const drainHost: ConsumerHost = { ...this.host, unregister: () => undefined };
+    this.#handover = runHandover({
+      baseQueue: plan.baseQueue,
+      newQueue,
+      bindings: this.#bindings,
+      signal: this.#abort.signal,
+      pollMs: 250,
+      connection: async () => (await this.host.acquireConnection()).connection,
+      drain: (queue, failed) => {
+        const declaration = { ...this.declaration, existingOnly: true, deleteOnStop: false, staleBindings: undefined, nameFor: () => queue };
+        const drainer = new QueueConsumer(drainHost, declaration, [], this.decoder, {
+          deliver: (message) => this.sink.deliver(message),
+          stopTaking: () => undefined,
+          failed,
+          completed: () => undefined,
+        });
+        drainer.start();
+        return { stop: () => drainer.stop() };
+      },
+      progress: (info) => this.host.handover?.(info),
+      report: (error) => this.host.report(error),
+    });
   }
 
   async #declareDeadLetter(channel: AmqpChannel, step: <T>(name: string, operation: () => Promise<T>) => Promise<T>): Promise<void> {

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { AmqpAssertQueueOptions } from './amqp-api.js';
 import { PulseConfigError } from './client-options.js';
 import type { DecodeOptions } from './decode-options.js';
+import { resolveStaleBindings, type StaleBindingsOptions, type StaleBindingsPlan } from './stale-bindings/options.js';
 
 /** What happens when a queue with `maxLength` is full. */
 export type QueueOverflow = 'drop-head' | 'reject-publish';
 
 /** The queue a listener reads from, and how its messages are decoded (`validate`, `schemas`). */
-export interface QueueOptions extends DecodeOptions {
+export interface QueueOptions extends DecodeOptions, StaleBindingsOptions {
   /**
    * Durable queue `queue/<namespace>/<queueName>`: survives restarts of the bot
    * and of the broker, and is shared by every process using the same name.
@@ -50,6 +51,10 @@ export interface QueueDeclaration {
   readonly deadLetterQueue: string | undefined;
   /** A quorum queue: the broker counts deliveries in `x-delivery-count`, so that header can be trusted on redeliveries. */
   readonly brokerCountsDeliveries: boolean;
+  /** Bindings left by earlier versions: removed (`remove`) or handed over (`handover`); undefined keeps them. */
+  readonly staleBindings?: StaleBindingsPlan;
+  /** Consume an existing queue as it is (checked, not declared): an old queue being handed over. */
+  readonly existingOnly?: boolean;
   /** The queue's name: fixed for a named queue, a fresh one on every call for an ephemeral queue (one per connection). */
   nameFor(): string;
 }
@@ -90,6 +95,7 @@ export function resolveQueueOptions(namespace: string, options: QueueOptions): Q
   }
 
   if (options.queueName === undefined) {
+    resolveStaleBindings(options, undefined);
     if (options.queueType === 'quorum') {
       throw new PulseConfigError('queueType', 'quorum queues must be named: give queueName (an unnamed queue is exclusive, which quorum queues cannot be)');
     }
@@ -114,6 +120,7 @@ export function resolveQueueOptions(namespace: string, options: QueueOptions): Q
     throw new PulseConfigError('queueType', `must be "classic" or "quorum", got "${String(queueType)}"`);
   }
   args['x-queue-type'] = queueType;
+  const staleBindings = resolveStaleBindings(options, name);
   return {
     durable: true,
     deleteOnStop: false,
@@ -122,6 +129,7 @@ export function resolveQueueOptions(namespace: string, options: QueueOptions): Q
     deadLetterExchange,
     deadLetterQueue,
     brokerCountsDeliveries: queueType === 'quorum',
+    ...(staleBindings ? { staleBindings } : {}),
     nameFor: () => name,
   };
 }
