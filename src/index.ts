@@ -214,3 +214,5 @@ export {
   type SettledByHandlerOutcome,
   type SettleResult,
 } from './pulse/index.js';
+// Stale bindings on durable queues: removed, or handed over to a queue per binding set.
+export { StaleBindingsError, type StaleBindingsPolicy } from './pulse/index.js';

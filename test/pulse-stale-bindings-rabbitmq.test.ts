@@ -14,6 +14,7 @@ import { bindingSetHash } from '../src/pulse/stale-bindings/binding-set.js';
 import { recordQueueOf } from '../src/pulse/stale-bindings/handover.js';
 import { deleteQueues, eventually, RABBIT_URL } from './support/rabbit.js';
 import { privateQueueEvents } from './support/rabbit-fixtures.js';
+import { recordingLogger } from './support/recording-logger.js';
 import { useRabbitSuite } from './support/rabbit-suite.js';
 import { assertNoStaleDelivery, runStaleBindingsScenario } from './support/stale-bindings-scenario.js';
 
@@ -142,26 +143,27 @@ describe('staleBindings: "remove"', () => {
 });
 
 describe('staleBindings: "handover"', () => {
-  test('from a handover queue to the next: the old queue is unbound, drained and deleted; 0 of the B messages lost', async () => {
-    const queueName = suite.queueFor('stale-handover');
-    const base = `queue/guest/${queueName}`;
-    const oldQueue = `${base}/${bindingSetHash([A, B])}`;
-    const newQueue = `${base}/${bindingSetHash([B, C])}`;
-    extraQueues.push(oldQueue, newQueue, recordQueueOf(base));
-    const run = await runStaleBindingsScenario(suite, events, queueName, { staleBindings: 'handover' }, { staleBindings: 'handover' }, (r) =>
-      r.events.handover.some((e) => (e as { state: string }).state === 'deleted'),
-    );
-    assertNoStaleDelivery(run);
-    assert.equal(run.queue, newQueue);
-    assert.deepEqual(run.events.handover, [
-      { from: oldQueue, to: newQueue, state: 'draining' },
-      { from: oldQueue, to: newQueue, state: 'deleted' },
-    ]);
-    assert.equal(await queueExists(oldQueue), false, 'the old queue is deleted');
-    assert.deepEqual(await realBindings(newQueue), [line(B), line(C)].sort());
-    assert.equal(run.unboundTaskIds.filter((id) => id.startsWith('A-down')).length, 25, 'A messages left in the old queue are dropped as unbound, each reported');
-    console.log(`handover: 50 B received, 0 lost; caught up in ${run.catchUpMs} ms`);
-  });
+  for (const mode of ['listen', 'consume'] as const) {
+    test(`${mode}(), from a handover queue to the next: the old queue is unbound, drained and deleted; 0 of the B messages lost`, async () => {
+      const queueName = suite.queueFor('stale-handover');
+      const base = `queue/guest/${queueName}`;
+      const oldQueue = `${base}/${bindingSetHash([A, B])}`;
+      const newQueue = `${base}/${bindingSetHash([B, C])}`;
+      extraQueues.push(oldQueue, newQueue, recordQueueOf(base));
+      const deleted = (r: { events: { handover: unknown[] } }) => r.events.handover.some((e) => (e as { state: string }).state === 'deleted');
+      const run = await runStaleBindingsScenario(suite, events, queueName, { staleBindings: 'handover' }, { staleBindings: 'handover' }, deleted, mode);
+      assertNoStaleDelivery(run);
+      assert.equal(run.queue, newQueue);
+      assert.deepEqual(run.events.handover, [
+        { from: oldQueue, to: newQueue, state: 'draining' },
+        { from: oldQueue, to: newQueue, state: 'deleted' },
+      ]);
+      assert.equal(await queueExists(oldQueue), false, 'the old queue is deleted');
+      assert.deepEqual(await realBindings(newQueue), [line(B), line(C)].sort());
+      assert.equal(run.unboundTaskIds.filter((id) => id.startsWith('A-down')).length, 25, 'A messages left in the old queue are dropped as unbound, each reported');
+      console.log(`handover, ${mode}(): 50 B received, 0 lost; caught up in ${run.catchUpMs} ms`);
+    });
+  }
 
   test('from a plain queue (the bot before it used handover): drained and deleted; 0 of the B messages lost', async () => {
     const queueName = suite.queueFor('stale-plain');
@@ -198,4 +200,26 @@ test('a bad option is refused naming the field, before any I/O', () => {
     });
   }
   assert.equal(client.connected, false);
+});
+
+test('what "remove" unbinds goes to the logger as one line', async () => {
+  const queueName = suite.queueFor('stale-log');
+  const first = suite.newClient();
+  const bound = new Promise((resolve) => first.once('consuming', resolve));
+  const subscription = first.listen([A, B], { queueName }).subscribe();
+  await bound;
+  subscription.unsubscribe();
+  await first.close();
+  const { logger, entries } = recordingLogger();
+  const second = suite.newClient({ logger });
+  const unbound = new Promise((resolve) => second.once('unbound', resolve));
+  const restarted = second.listen([B], { queueName, staleBindings: 'remove', managementUrl: 'from-broker' }).subscribe();
+  await unbound;
+  restarted.unsubscribe();
+  const entry = entries.find((e) => e.fields.event === 'unbound');
+  assert.deepEqual(entry, {
+    level: 'info',
+    fields: { event: 'unbound', queue: `queue/guest/${queueName}`, bindings: [`${A.exchange} "${A.routingKeyPattern}"`] },
+    message: `removed stale bindings: ${A.exchange} "${A.routingKeyPattern}"`,
+  });
 });

@@ -33,6 +33,7 @@ const ROOT_VALUES = {
     'ChannelClosedError', 'ClientClosedError', 'ConnectionFailedError', 'ConnectTimeoutError', 'ConsumerCancelledError',
     'DeliveryLimitError', 'HandlerTimeoutError', 'HeartbeatTimeoutError', 'MalformedMessageError', 'MessageReleasedError',
     'PulseConfigError', 'QueueSetupError', 'RetryDelayError', 'StaleDeliveryError', 'UnboundMessageError', 'UnsupportedSchemeError',
+    'StaleBindingsError',
   ],
 };
 
@@ -57,6 +58,7 @@ const ROOT_TYPES = {
   listening: [
     'PulseClientEvents', 'PulseClientOptions', 'QueueStatus', 'LogLevel', 'PulseLogger', 'BackoffOptions', 'ListenOptions',
     'ConsumeHandler', 'ConsumeOptions', 'ConsumeOutcome', 'GivenUpOutcome', 'HandledOutcome', 'HandlerEnding', 'ReleasedOutcome',
+    'StaleBindingsPolicy',
     'RetryingOutcome', 'SettledByHandlerOutcome', 'QueueOptions', 'QueueOverflow', 'BindingIn', 'Bindings', 'MessageOf',
     'PulseMessage', 'PulseMessageJson', 'SettleResult', 'CauseJson', 'PulseErrorJson', 'DecodeOptions', 'ConnectionFailure',
     'DeliveryInfo', 'ReleaseReason',

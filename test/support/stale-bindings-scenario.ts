@@ -29,11 +29,21 @@ export interface StaleBindingsRun {
   readonly catchUpMs: number;
 }
 
-/** Listens until `count` consuming events, returns the subscription and received messages. */
-async function start(client: PulseClient, bindings: Parameters<PulseClient['listen']>[0], options: ListenOptions) {
+/** How the bot reads: `listen()` (acked on delivery) or `consume()` (acked once its handler is done). */
+export type ScenarioMode = 'listen' | 'consume';
+
+/** Starts the bot; resolves once it consumes, with the messages it receives (consume(): those its handler finished). */
+async function start(client: PulseClient, bindings: Parameters<PulseClient['listen']>[0], options: ListenOptions, mode: ScenarioMode) {
   const received: PulseMessage[] = [];
   const consuming = new Promise<string>((resolve) => client.once('consuming', (info) => resolve(info.queue)));
-  const subscription: Subscription = client.listen(bindings, options).subscribe({ next: (message) => received.push(message as PulseMessage) });
+  const handler = async (message: PulseMessage) => {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    received.push(message);
+  };
+  const subscription: Subscription =
+    mode === 'listen'
+      ? client.listen(bindings, options).subscribe({ next: (message) => received.push(message as PulseMessage) })
+      : client.consume(bindings, handler as (message: unknown) => Promise<void>, options).subscribe();
   return { received, subscription, queue: await consuming };
 }
 
@@ -44,6 +54,7 @@ export async function runStaleBindingsScenario(
   before: ListenOptions,
   after: ListenOptions,
   settled: (run: { readonly events: StaleBindingsRun['events'] }) => boolean,
+  mode: ScenarioMode = 'listen',
   perExchange = 25,
 ): Promise<StaleBindingsRun> {
   const [A, B, C] = [events.taskCompleted(), events.taskFailed(), events.taskException()];
@@ -51,7 +62,7 @@ export async function runStaleBindingsScenario(
   const ids = (letter: string, phase: string) => Array.from({ length: perExchange }, (_, i) => `${letter}-${phase}-${tag}-${i}`);
 
   const first = suite.newClient();
-  const bot1 = await start(first, [A, B], { queueName, ...before });
+  const bot1 = await start(first, [A, B], { queueName, ...before }, mode);
   bot1.subscription.unsubscribe();
   await first.close();
 
@@ -69,7 +80,7 @@ export async function runStaleBindingsScenario(
   second.on('unbound', (info) => seen.unbound.push(info));
   second.on('handover', (info) => seen.handover.push(info));
   const restartedAt = Date.now();
-  const bot2 = await start(second, [B, C], { queueName, ...after });
+  const bot2 = await start(second, [B, C], { queueName, ...after }, mode);
   const taskIdsOf = (exchange: string) => bot2.received.filter((m) => m.exchange === exchange).map((m) => (m.fields as { taskId: string }).taskId);
   await eventually(() => downB.every((id) => taskIdsOf(B.exchange).includes(id)), 'every B message sent while the bot was down');
   const catchUpMs = Date.now() - restartedAt;

@@ -174,8 +174,9 @@ async function handOver(context: HandoverContext, record: HandoverRecord): Promi
       context.progress({ from: queue, to: context.newQueue, state: 'deleted' });
       return;
     }
-    // Something arrived, or another consumer (an older version still running) holds messages: go on draining.
-    await sleep(context.pollMs, context.signal);
+    // Something arrived, or another consumer (an older version still running, or another process
+    // handing over too) holds messages: go on draining, after a jittered pause so two such processes fall out of step.
+    await sleep(context.pollMs * (1 + Math.random()), context.signal);
   }
 }
 
