@@ -85,6 +85,10 @@ describe('toJSON of every public error class', () => {
       new pulse.MessageReleasedError(info, message, 'retry-pending', true),
       { delivery: info, reason: 'retry-pending', lost: true, pulseMessage: messageJson },
     ],
+    StaleBindingsError: [
+      new pulse.StaleBindingsError('queue/bot/q', 'http://h:15672/api/queues/%2F/queue%2Fbot%2Fq/bindings', 'unreachable (ECONNREFUSED)', undefined, { cause: new Error('connect ECONNREFUSED 127.0.0.1:15672') }),
+      { queue: 'queue/bot/q', url: 'http://h:15672/api/queues/%2F/queue%2Fbot%2Fq/bindings', cause: { name: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:15672' } },
+    ],
   };
 
   test('covers every error class the package exports', () => {

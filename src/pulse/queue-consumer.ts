@@ -196,6 +196,7 @@ export class QueueConsumer {
 
   #finish(notify: () => void): void {
     this.#state = 'stopped';
+    this.#abort.abort(); // ends a handover in progress
     this.host.unregister(this);
     notify();
   }

@@ -1,5 +1,5 @@
 import type { AmqpChannel, AmqpConnection, AmqpMessage } from '../amqp-api.js';
-import { amqpCode } from '../pulse-errors.js';
+import { amqpCode, ClientClosedError } from '../pulse-errors.js';
 import { sleep } from '../sleep.js';
 import type { DeclaredBinding } from './binding-set.js';
 
@@ -80,7 +80,7 @@ async function retrying<T>(context: HandoverContext, step: () => Promise<T>): Pr
     try {
       return await step();
     } catch (error) {
-      if (context.signal.aborted) return undefined;
+      if (context.signal.aborted || error instanceof ClientClosedError) return undefined;
       context.report(error as Error);
       await sleep(Math.min(1_000 * 2 ** attempt, 30_000), context.signal);
     }
@@ -151,12 +151,12 @@ async function handOver(context: HandoverContext, record: HandoverRecord): Promi
   for (const b of known) await onChannel(connection, (channel) => channel.unbindQueue(queue, b.exchange, b.routingKeyPattern)).catch(ignoreNotFound);
   context.progress({ from: queue, to: context.newQueue, state: 'draining' });
   while (!context.signal.aborted) {
-    let gone = false;
-    const drainer = context.drain(queue, () => {
-      gone = true;
+    let refused: Error | undefined;
+    const drainer = context.drain(queue, (error) => {
+      refused = error;
     });
     try {
-      while (!context.signal.aborted && !gone) {
+      while (!context.signal.aborted && !refused) {
         const depth = await depthOf(await context.connection(), queue);
         if (!depth) return; // deleted meanwhile: nothing left to hand over
         if (depth.messageCount === 0) break;
@@ -169,6 +169,8 @@ async function handOver(context: HandoverContext, record: HandoverRecord): Promi
     const connection = await context.connection();
     const depth = await depthOf(connection, queue);
     if (!depth) return;
+    // It exists but cannot be consumed (e.g. access refused): reported, retried with backoff.
+    if (refused) throw refused;
     if (depth.messageCount === 0 && depth.consumerCount === 0) {
       await onChannel(connection, (channel) => channel.deleteQueue(queue));
       context.progress({ from: queue, to: context.newQueue, state: 'deleted' });

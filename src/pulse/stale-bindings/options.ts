@@ -22,7 +22,8 @@ export interface StaleBindingsOptions {
    * With `remove`: the RabbitMQ management API, e.g. `http://localhost:15672`
    * (credentials in the URL, or else the broker's), or `from-broker`:
    * `http://<broker host>:15672` for amqp, `https://<broker host>:15671` for
-   * amqps, with the broker's credentials. Only read (GET), never written.
+   * amqps, with the broker's credentials (the first of `urls`). Only read
+   * (GET), never written.
    */
   readonly managementUrl?: string;
   /**
