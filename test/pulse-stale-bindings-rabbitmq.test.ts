@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { bindingSetHash } from '../src/pulse/stale-bindings/binding-set.js';
 import { recordQueueOf } from '../src/pulse/stale-bindings/handover.js';
 import { deleteQueues, eventually, RABBIT_URL } from './support/rabbit.js';
-import { privateQueueEvents } from './support/rabbit-fixtures.js';
+import { privateQueueEvents, publishCompleted } from './support/rabbit-fixtures.js';
 import { recordingLogger } from './support/recording-logger.js';
 import { useRabbitSuite } from './support/rabbit-suite.js';
 import { assertNoStaleDelivery, runStaleBindingsScenario } from './support/stale-bindings-scenario.js';
@@ -164,6 +164,46 @@ describe('staleBindings: "handover"', () => {
       console.log(`handover, ${mode}(): 50 B received, 0 lost; caught up in ${run.catchUpMs} ms`);
     });
   }
+
+  test('stopped mid-drain: close() stays within closeTimeoutMs, the old queue keeps the rest, the next start finishes the handover; 0 lost', async () => {
+    const queueName = suite.queueFor('stale-interrupted');
+    const base = `queue/guest/${queueName}`;
+    const oldQueue = `${base}/${bindingSetHash([A, B])}`;
+    extraQueues.push(oldQueue, `${base}/${bindingSetHash([B, C])}`, recordQueueOf(base));
+    const first = suite.newClient();
+    const bound = new Promise((resolve) => first.once('consuming', resolve));
+    first.listen([A, B], { queueName, staleBindings: 'handover' }).subscribe();
+    await bound;
+    await first.close();
+    const sent = Array.from({ length: 40 }, (_, i) => `B-interrupted-${i}`);
+    for (const taskId of sent) await publishCompleted(suite.publisher, B, taskId);
+
+    const handled: string[] = [];
+    const slowly = async (message: { fields: { taskId: string } }) => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      handled.push(message.fields.taskId);
+    };
+    const second = suite.newClient({ closeTimeoutMs: 2_000 });
+    second.consume([B, C], slowly, { queueName, staleBindings: 'handover', concurrency: 1, prefetch: 2 }).subscribe();
+    await eventually(() => handled.length >= 5, 'the drain under way');
+    const closing = Date.now();
+    await second.close();
+    const closeMs = Date.now() - closing;
+    assert.ok(closeMs < 2_000 + 1_000, `close() took ${closeMs} ms`);
+    assert.equal(await queueExists(oldQueue), true, 'not deleted before it was drained');
+    const handledBefore = handled.length;
+    assert.ok(handledBefore < sent.length, 'stopped before the drain ended');
+
+    const third = suite.newClient();
+    const deleted = new Promise((resolve) => third.on('handover', (info) => info.state === 'deleted' && resolve(info)));
+    third.consume([B, C], slowly, { queueName, staleBindings: 'handover', concurrency: 8 }).subscribe();
+    await deleted;
+    await eventually(() => sent.every((id) => handled.includes(id)), 'every B message handled');
+    await third.close();
+    assert.deepEqual(sent.filter((id) => !handled.includes(id)), []);
+    assert.equal(await queueExists(oldQueue), false);
+    console.log(`interrupted handover: ${handledBefore} handled before close() (${closeMs} ms), ${handled.length - handledBefore} after the restart; 0 of 40 lost`);
+  });
 
   test('from a plain queue (the bot before it used handover): drained and deleted; 0 of the B messages lost', async () => {
     const queueName = suite.queueFor('stale-plain');

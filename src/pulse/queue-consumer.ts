@@ -8,10 +8,10 @@ import type { ReceivedMessage } from './pulse-message.js';
 import type { QueueDeclaration } from './queue-options.js';
 import { Deadline } from './deadline.js';
 import { sleep } from './sleep.js';
-import type { BrokerAddress } from './broker-address.js';
-import { bindingSetHash, type DeclaredBinding } from './stale-bindings/binding-set.js';
-import { type HandoverInfo, runHandover } from './stale-bindings/handover.js';
-import { removeStaleBindings } from './stale-bindings/remove-stale.js';
+import { bindingSetHash } from './stale-bindings/binding-set.js';
+import { runHandover } from './stale-bindings/handover.js';
+import { removeStaleBindingsReporting } from './stale-bindings/remove-stale.js';
+import type { StaleBindingsHost } from './stale-bindings/stale-bindings-host.js';
 
 /** A live connection as the client hands it out. */
 export interface ConnectionHandle {
@@ -24,23 +24,15 @@ export interface ConnectionHandle {
 }
 
 /** What a consumer needs from its client. */
-export interface ConsumerHost {
+export interface ConsumerHost extends StaleBindingsHost {
   readonly backoff: ResolvedBackoff;
   readonly connectionName: string;
   readonly closeTimeoutMs: number;
   /** The current connection, connecting (with backoff) if there is none. */
   acquireConnection(): Promise<ConnectionHandle>;
-  /** Emits the client's `error` event. */
-  report(error: Error): void;
   /** Emits the client's `consuming` event. */
   consuming(info: { readonly queue: string; readonly consumerTag: string; readonly resumed: boolean }): void;
   unregister(consumer: QueueConsumer): void;
-  /** The first broker: where `staleBindings: 'remove'` finds the management API and, unless given, its credentials. */
-  readonly broker?: BrokerAddress;
-  /** Emits the client's `unbound` event: stale bindings removed from `queue`. */
-  unbound?(info: { readonly queue: string; readonly bindings: readonly DeclaredBinding[] }): void;
-  /** Emits the client's `handover` event. */
-  handover?(info: HandoverInfo): void;
 }
 
 /** Where a consumer's messages and fate go: a listen() or consume() stream. */
@@ -236,7 +228,11 @@ export class QueueConsumer {
         channel.bindQueue(queue, binding.exchange, binding.routingKeyPattern),
       );
     }
-    if (this.declaration.staleBindings?.policy === 'remove' && !this.#staleBindingsHandled) await this.#removeStaleBindings(handle, queue);
+    const plan = this.declaration.staleBindings;
+    if (plan?.policy === 'remove' && !this.#staleBindingsHandled) {
+      this.#staleBindingsHandled = true;
+      await removeStaleBindingsReporting(this.host, handle.connection, queue, this.#bindings, plan.source, this.#abort.signal);
+    }
     if (this.#state !== 'running') {
       if (this.declaration.deleteOnStop) await this.#bestEffort(() => channel.deleteQueue(queue), Deadline.after(this.host.closeTimeoutMs));
       active.end({ kind: 'closed' });
@@ -250,46 +246,22 @@ export class QueueConsumer {
     return active;
   }
 
-  /** One attempt per subscription; a failure is reported and the stale bindings stay (their messages are dropped as unbound). */
-  async #removeStaleBindings(handle: ConnectionHandle, queue: string): Promise<void> {
-    const plan = this.declaration.staleBindings;
-    if (plan?.policy !== 'remove') return;
-    this.#staleBindingsHandled = true;
-    try {
-      const removed = await removeStaleBindings(handle.connection, queue, this.#bindings, plan.source, this.host.broker, this.#abort.signal);
-      if (removed.length > 0) this.host.unbound?.({ queue, bindings: removed });
-    } catch (error) {
-      if (this.#state === 'running') this.host.report(error as Error);
-    }
-  }
-
   /** Drains the previous queues into this subscription's stream, then deletes them; runs beside the consumer. */
   #startHandover(newQueue: string): void {
     const plan = this.declaration.staleBindings;
     if (plan?.policy !== 'handover') return;
     this.#staleBindingsHandled = true;
     const drainHost: ConsumerHost = { ...this.host, unregister: () => undefined };
-    this.#handover = runHandover({
-      baseQueue: plan.baseQueue,
-      newQueue,
-      bindings: this.#bindings,
-      signal: this.#abort.signal,
-      pollMs: 250,
-      connection: async () => (await this.host.acquireConnection()).connection,
-      drain: (queue, failed) => {
-        const declaration = { ...this.declaration, existingOnly: true, deleteOnStop: false, staleBindings: undefined, nameFor: () => queue };
-        const drainer = new QueueConsumer(drainHost, declaration, [], this.decoder, {
-          deliver: (message) => this.sink.deliver(message),
-          stopTaking: () => undefined,
-          failed,
-          completed: () => undefined,
-        });
-        drainer.start();
-        return { stop: () => drainer.stop() };
-      },
-      progress: (info) => this.host.handover?.(info),
-      report: (error) => this.host.report(error),
-    });
+    const drain = (queue: string, failed: (error: Error) => void) => {
+      // The old queue as it is, into the same stream; stopping it must not stop the stream's handlers.
+      const declaration = { ...this.declaration, existingOnly: true, deleteOnStop: false, staleBindings: undefined, nameFor: () => queue };
+      const sink = { deliver: (message: ReceivedMessage) => this.sink.deliver(message), stopTaking: () => undefined, failed, completed: () => undefined };
+      const drainer = new QueueConsumer(drainHost, declaration, [], this.decoder, sink);
+      drainer.start();
+      return { stop: () => drainer.stop() };
+    };
+    const connection = async () => (await this.host.acquireConnection()).connection;
+    this.#handover = runHandover(this.host, { baseQueue: plan.baseQueue, newQueue, bindings: this.#bindings, signal: this.#abort.signal, connection, drain });
   }
 
   async #declareDeadLetter(channel: AmqpChannel, step: <T>(name: string, operation: () => Promise<T>) => Promise<T>): Promise<void> {

@@ -2,16 +2,7 @@ import type { AmqpChannel, AmqpConnection, AmqpMessage } from '../amqp-api.js';
 import { amqpCode, ClientClosedError } from '../pulse-errors.js';
 import { sleep } from '../sleep.js';
 import type { DeclaredBinding } from './binding-set.js';
-
-/** What `handover` tells the client (its `handover` event). */
-export interface HandoverInfo {
-  /** The previous queue. */
-  readonly from: string;
-  /** The queue named after the current binding set. */
-  readonly to: string;
-  /** `draining`: consumed into the same stream, its bindings removed; `deleted`: empty and gone. */
-  readonly state: 'draining' | 'deleted';
-}
+import type { StaleBindingsHost } from './stale-bindings-host.js';
 
 /** A consumer of an old queue, delivering into the subscription's stream. */
 export interface Drainer {
@@ -27,14 +18,16 @@ export interface HandoverContext {
   readonly bindings: readonly DeclaredBinding[];
   /** Aborted when the subscription stops. */
   readonly signal: AbortSignal;
-  /** How often the old queue's depth is checked. */
-  readonly pollMs: number;
+  /** How often the old queue's depth is checked. Default 250 ms. */
+  readonly pollMs?: number;
   connection(): Promise<AmqpConnection>;
   /** Starts consuming an existing queue into the stream; `failed` if it cannot (e.g. the queue is gone). */
   drain(queue: string, failed: (error: Error) => void): Drainer;
-  progress(info: HandoverInfo): void;
-  report(error: Error): void;
 }
+
+/** Where a handover's progress (`handover` events) and failures (`error` events) go. */
+type HandoverHost = Pick<StaleBindingsHost, 'handover' | 'report'>;
+const DEFAULT_POLL_MS = 250;
 
 /** A queue that held this subscription's messages, as recorded by an earlier handover. */
 interface HandoverRecord {
@@ -67,21 +60,25 @@ export function recordQueueOf(baseQueue: string): string {
  *
  * Runs until done or `signal` aborts; failures are reported and retried.
  */
-export async function runHandover(context: HandoverContext): Promise<void> {
-  const old = await retrying(context, () => rewriteRecords(context));
-  for (const record of old ?? []) {
-    if (context.signal.aborted) return;
-    await retrying(context, () => handOver(context, record));
+export async function runHandover(host: HandoverHost, context: HandoverContext): Promise<void> {
+  try {
+    const old = await retrying(host, context, () => rewriteRecords(context));
+    for (const record of old ?? []) {
+      if (context.signal.aborted) return;
+      await retrying(host, context, () => handOver(host, context, record));
+    }
+  } catch (error) {
+    host.report(error as Error);
   }
 }
 
-async function retrying<T>(context: HandoverContext, step: () => Promise<T>): Promise<T | undefined> {
+async function retrying<T>(host: HandoverHost, context: HandoverContext, step: () => Promise<T>): Promise<T | undefined> {
   for (let attempt = 1; !context.signal.aborted; attempt++) {
     try {
       return await step();
     } catch (error) {
       if (context.signal.aborted || error instanceof ClientClosedError) return undefined;
-      context.report(error as Error);
+      host.report(error as Error);
       await sleep(Math.min(1_000 * 2 ** attempt, 30_000), context.signal);
     }
   }
@@ -143,13 +140,14 @@ function parseRecord(content: Buffer): HandoverRecord | undefined {
 }
 
 /** Unbinds, drains and deletes one old queue. */
-async function handOver(context: HandoverContext, record: HandoverRecord): Promise<void> {
+async function handOver(host: HandoverHost, context: HandoverContext, record: HandoverRecord): Promise<void> {
+  const pollMs = context.pollMs ?? DEFAULT_POLL_MS;
   const { queue } = record;
   const known = [...(record.bindings ?? []), ...context.bindings];
   const connection = await context.connection();
   // One channel each: unbinding from an exchange that is gone fails (404) and closes its channel.
   for (const b of known) await onChannel(connection, (channel) => channel.unbindQueue(queue, b.exchange, b.routingKeyPattern)).catch(ignoreNotFound);
-  context.progress({ from: queue, to: context.newQueue, state: 'draining' });
+  host.handover?.({ from: queue, to: context.newQueue, state: 'draining' });
   while (!context.signal.aborted) {
     let refused: Error | undefined;
     const drainer = context.drain(queue, (error) => {
@@ -160,7 +158,7 @@ async function handOver(context: HandoverContext, record: HandoverRecord): Promi
         const depth = await depthOf(await context.connection(), queue);
         if (!depth) return; // deleted meanwhile: nothing left to hand over
         if (depth.messageCount === 0) break;
-        await sleep(context.pollMs, context.signal);
+        await sleep(pollMs, context.signal);
       }
     } finally {
       await drainer.stop();
@@ -173,12 +171,12 @@ async function handOver(context: HandoverContext, record: HandoverRecord): Promi
     if (refused) throw refused;
     if (depth.messageCount === 0 && depth.consumerCount === 0) {
       await onChannel(connection, (channel) => channel.deleteQueue(queue));
-      context.progress({ from: queue, to: context.newQueue, state: 'deleted' });
+      host.handover?.({ from: queue, to: context.newQueue, state: 'deleted' });
       return;
     }
     // Something arrived, or another consumer (an older version still running, or another process
     // handing over too) holds messages: go on draining, after a jittered pause so two such processes fall out of step.
-    await sleep(context.pollMs * (1 + Math.random()), context.signal);
+    await sleep(pollMs * (1 + Math.random()), context.signal);
   }
 }
 

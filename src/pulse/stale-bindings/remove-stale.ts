@@ -3,6 +3,7 @@ import type { BrokerAddress } from '../broker-address.js';
 import { bindingsUrlFor, readQueueBindings, StaleBindingsError } from './bindings-reader.js';
 import { type DeclaredBinding, staleBindingsOf } from './binding-set.js';
 import type { BindingsSource } from './options.js';
+import type { StaleBindingsHost } from './stale-bindings-host.js';
 
 /**
  * The `remove` policy: lists the queue's real bindings over HTTP, then
@@ -30,6 +31,23 @@ export async function removeStaleBindings(
     await channel.close().catch(() => undefined);
   }
   return stale.map((row) => ({ exchange: row.source, routingKeyPattern: row.routing_key }));
+}
+
+/** `removeStaleBindings` once for a subscription: what it removed is an `unbound` event; a failure is reported, and the stale bindings stay (their messages are dropped as unbound). */
+export async function removeStaleBindingsReporting(
+  host: StaleBindingsHost,
+  connection: AmqpConnection,
+  queue: string,
+  declared: readonly DeclaredBinding[],
+  source: BindingsSource,
+  signal: AbortSignal,
+): Promise<void> {
+  try {
+    const removed = await removeStaleBindings(connection, queue, declared, source, host.broker, signal);
+    if (removed.length > 0) host.unbound?.({ queue, bindings: removed });
+  } catch (error) {
+    if (!signal.aborted) host.report(error as Error);
+  }
 }
 
 /** The listing's URL and credentials: the source's own, else (management API only) the broker's; `from-broker` derives the URL too. */
