@@ -265,3 +265,5 @@ export {
   type TaskStateEvent,
   type WatchTaskGroupOptions,
 } from './workflows/index.js';
+// Stale bindings on durable queues: removed, or handed over to a queue per binding set.
+export { StaleBindingsError, type StaleBindingsPolicy } from './pulse/index.js';

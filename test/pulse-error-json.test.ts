@@ -98,6 +98,10 @@ describe('toJSON of every public error class', () => {
       new pulse.FailureClassifierError(info, 'threw', { cause: new Error('classifier bug') }),
       { delivery: info, cause: { name: 'Error', message: 'classifier bug' } },
     ],
+    StaleBindingsError: [
+      new pulse.StaleBindingsError('queue/bot/q', 'http://h:15672/api/queues/%2F/queue%2Fbot%2Fq/bindings', 'unreachable (ECONNREFUSED)', undefined, { cause: new Error('connect ECONNREFUSED 127.0.0.1:15672') }),
+      { queue: 'queue/bot/q', url: 'http://h:15672/api/queues/%2F/queue%2Fbot%2Fq/bindings', cause: { name: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:15672' } },
+    ],
   };
 
   test('covers every error class the package exports', () => {

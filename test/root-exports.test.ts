@@ -35,6 +35,7 @@ const ROOT_VALUES = {
     'DeliveryLimitError', 'HandlerTimeoutError', 'HeartbeatTimeoutError', 'MalformedMessageError', 'MessageReleasedError',
     'PulseConfigError', 'QueueSetupError', 'RetryDelayError', 'StaleDeliveryError', 'UnboundMessageError', 'UnsupportedSchemeError',
     'PermanentError', 'PermanentFailureError', 'FailureClassifierError', 'RetryQueueError',
+    'StaleBindingsError',
   ],
   // Catching up after downtime: what the queue published, rebuilt, for the same handler.
   backfill: ['backfill', 'runBackfill', 'BackfillNotFoundError'],
@@ -63,6 +64,7 @@ const ROOT_TYPES = {
   listening: [
     'PulseClientEvents', 'PulseClientOptions', 'QueueStatus', 'LogLevel', 'PulseLogger', 'BackoffOptions', 'ListenOptions',
     'ConsumeHandler', 'ConsumeOptions', 'ConsumeOutcome', 'GivenUpOutcome', 'HandledOutcome', 'HandlerEnding', 'ReleasedOutcome',
+    'StaleBindingsPolicy',
     'RetryingOutcome', 'SettledByHandlerOutcome', 'QueueOptions', 'QueueOverflow', 'BindingIn', 'Bindings', 'MessageOf',
     'PulseMessage', 'PulseMessageJson', 'SettleResult', 'CauseJson', 'PulseErrorJson', 'DecodeOptions', 'ConnectionFailure',
     'DeliveryInfo', 'ReleaseReason',

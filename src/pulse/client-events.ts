@@ -14,6 +14,17 @@ export interface PulseClientEvents {
   error: (error: Error) => void;
   /** A subscription is consuming from `queue` (again, if `resumed`: after a reconnection, channel error or cancel). */
   consuming: (info: { readonly queue: string; readonly consumerTag: string; readonly resumed: boolean }) => void;
+  /**
+   * `staleBindings: 'remove'`: bindings the subscription no longer declares
+   * were removed from its durable `queue`.
+   */
+  unbound: (info: { readonly queue: string; readonly bindings: readonly { readonly exchange: string; readonly routingKeyPattern: string }[] }) => void;
+  /**
+   * `staleBindings: 'handover'`: the previous queue `from` lost its bindings
+   * and is consumed into the subscription beside `to` (`draining`), or was
+   * emptied and deleted (`deleted`).
+   */
+  handover: (info: { readonly from: string; readonly to: string; readonly state: 'draining' | 'deleted' }) => void;
   /** The broker stopped reading from this connection (e.g. it is low on memory or disk). */
   blocked: (reason: string) => void;
   unblocked: () => void;

@@ -84,6 +84,13 @@ function describeEvent(event: string, info: unknown): LogEntry {
       return { level: 'warn', fields: { event, attempt: field('attempt'), delayMs: field('delayMs'), error: errorMessage }, message: 'connection attempt failed; retrying' };
     case 'consuming':
       return { level: field('resumed') ? 'info' : 'debug', fields: { event, queue: field('queue'), consumerTag: field('consumerTag'), resumed: field('resumed') }, message: 'consuming' };
+    case 'unbound': {
+      const bindings = (field('bindings') ?? []) as readonly { exchange: string; routingKeyPattern: string }[];
+      const list = bindings.map((b) => `${b.exchange} "${b.routingKeyPattern}"`);
+      return { level: 'info', fields: { event, queue: field('queue'), bindings: list }, message: `removed stale bindings: ${list.join(', ')}` };
+    }
+    case 'handover':
+      return { level: 'info', fields: { event, from: field('from'), to: field('to'), state: field('state') }, message: field('state') === 'deleted' ? 'old queue emptied and deleted' : 'draining the old queue' };
     case 'blocked':
       return { level: 'warn', fields: { event, reason: String(info) }, message: 'the broker blocked this connection' };
     case 'unblocked':

@@ -124,6 +124,10 @@ export function resolveConsumeSettings<M, R>(options: ConsumeOptions<M, R>): Con
   if (retryQueues && options.queueName === undefined) {
     throw new PulseConfigError('retryQueues', 'needs a named queue (queueName): retry queues outlive the connection, an ephemeral queue does not');
   }
+  if (retryQueues && options.staleBindings === 'handover') {
+    // A handover renames the queue per binding set; the retry queues are named after (and return to) one queue.
+    throw new PulseConfigError('retryQueues', 'cannot be combined with staleBindings "handover" (the queue is renamed per binding set); use staleBindings "remove"');
+  }
   const signal = options.signal;
   if (signal !== undefined && !isAbortSignal(signal)) throw new PulseConfigError('signal', 'must be an AbortSignal');
   const until = optionalFunction('until', options.until, '(outcome) => boolean') as ConsumeSettings['until'];

@@ -44,6 +44,9 @@ export {
 export { FailureClassifierError, PermanentError, PermanentFailureError, RetryQueueError } from './failure-errors.js';
 export type { FailureClassifier, FailureVerdict } from './failure-classifier.js';
 export { HeartbeatTimeoutError } from './heartbeat-watchdog.js';
+// Stale bindings on durable queues (QueueOptions.staleBindings).
+export { StaleBindingsError } from './stale-bindings/bindings-reader.js';
+export type { StaleBindingsOptions, StaleBindingsPolicy } from './stale-bindings/options.js';
 export { ConnectTimeoutError } from './bounded-connect.js';
 // Transport seam: the embedded broker and custom transports plug in here.
 export { registerConnector, UnsupportedSchemeError } from './connectors.js';

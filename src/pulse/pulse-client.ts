@@ -58,6 +58,9 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
       acquireConnection: () => this.#connections.acquire(),
       report: (error) => this.#report(error),
       consuming: (info) => this.emit('consuming', info),
+      broker: this.#options.addresses[0],
+      unbound: (info) => this.emit('unbound', info),
+      handover: (info) => this.emit('handover', info),
       unregister: (consumer) => {
         this.#consumers.delete(consumer);
         void this.#connections.releaseIfIdle();

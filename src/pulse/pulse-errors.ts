@@ -36,7 +36,8 @@ export class MalformedMessageError extends Error {
 /**
  * A message that none of the current bindings asked for: the durable queue
  * still has a binding from an earlier version of the bot (AMQP cannot list
- * bindings). Acknowledged and dropped; unbind it, or delete the queue.
+ * bindings). Acknowledged and dropped; unbind it (`staleBindings: 'remove'`
+ * or `'handover'` do), or delete the queue.
  */
 export class UnboundMessageError extends Error {
   override readonly name = 'UnboundMessageError';

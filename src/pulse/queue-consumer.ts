@@ -9,6 +9,10 @@ import type { QueueDeclaration } from './queue-options.js';
 import { Deadline } from './deadline.js';
 import { RetryPublisher, type RetryRoute } from './retry-queue.js';
 import { sleep } from './sleep.js';
+import { bindingSetHash } from './stale-bindings/binding-set.js';
+import { runHandover } from './stale-bindings/handover.js';
+import { removeStaleBindingsReporting } from './stale-bindings/remove-stale.js';
+import type { StaleBindingsHost } from './stale-bindings/stale-bindings-host.js';
 
 /** A live connection as the client hands it out. */
 export interface ConnectionHandle {
@@ -21,14 +25,12 @@ export interface ConnectionHandle {
 }
 
 /** What a consumer needs from its client. */
-export interface ConsumerHost {
+export interface ConsumerHost extends StaleBindingsHost {
   readonly backoff: ResolvedBackoff;
   readonly connectionName: string;
   readonly closeTimeoutMs: number;
   /** The current connection, connecting (with backoff) if there is none. */
   acquireConnection(): Promise<ConnectionHandle>;
-  /** Emits the client's `error` event. */
-  report(error: Error): void;
   /** Emits the client's `consuming` event. */
   consuming(info: { readonly queue: string; readonly consumerTag: string; readonly resumed: boolean }): void;
   unregister(consumer: QueueConsumer): void;
@@ -70,6 +72,11 @@ export class QueueConsumer {
   readonly #abort = new AbortController();
   #stopped: Promise<void> | undefined;
   readonly #bindings: ReadonlyArray<Pick<Binding, 'exchange' | 'routingKeyPattern'>>;
+  /** `staleBindings: 'handover'`: the queue named after the binding set. */
+  readonly #handoverQueue: string | undefined;
+  /** Stale bindings are dealt with once per subscription, on its first channel. */
+  #staleBindingsHandled = false;
+  #handover: Promise<void> | undefined;
 
   constructor(
     private readonly host: ConsumerHost,
@@ -83,6 +90,8 @@ export class QueueConsumer {
       const key = `${b.exchange}\u0000${b.routingKeyPattern}`;
       return seen.has(key) ? false : (seen.add(key), true);
     });
+    const plan = declaration.staleBindings;
+    this.#handoverQueue = plan?.policy === 'handover' ? `${plan.baseQueue}/${bindingSetHash(this.#bindings)}` : undefined;
   }
 
   /** The queue's current name (ephemeral queues change name on reconnection). */
@@ -114,6 +123,8 @@ export class QueueConsumer {
     const wasRunning = this.#state === 'running';
     this.#state = 'stopping';
     this.#abort.abort();
+    // An old queue being drained stops first: its channel's messages are in the same stream.
+    if (this.#handover) await deadline.within(this.#handover);
     const active = this.#active;
     if (wasRunning && active?.alive) {
       await this.#bestEffort(() => active.channel.cancel(active.consumerTag), deadline);
@@ -180,6 +191,7 @@ export class QueueConsumer {
 
   #finish(notify: () => void): void {
     this.#state = 'stopped';
+    this.#abort.abort(); // ends a handover in progress
     this.host.unregister(this);
     notify();
   }
@@ -189,7 +201,7 @@ export class QueueConsumer {
     const channel = await handle.connection.createChannel();
     let channelError: Error | undefined;
     const fresh = this.#queueHandle?.id !== handle.id;
-    const queue = fresh || !this.#queueName ? this.declaration.nameFor() : this.#queueName;
+    const queue = this.#handoverQueue ?? (fresh || !this.#queueName ? this.declaration.nameFor() : this.#queueName);
     const consumerTag = `${this.host.connectionName}/c${this.#id}.${++this.#channelSequence}`;
     const active = new ActiveChannel(channel, queue, consumerTag, (error) => this.host.report(error), this.declaration.brokerCountsDeliveries);
     channel.on('error', (error) => {
@@ -211,7 +223,7 @@ export class QueueConsumer {
 
     await step('setting prefetch', () => channel.prefetch(this.declaration.prefetch));
     await this.#declareDeadLetter(channel, step);
-    await step('declaring the queue', () => channel.assertQueue(queue, this.declaration.assertOptions));
+    await step('declaring the queue', () => (this.declaration.existingOnly ? channel.checkQueue(queue) : channel.assertQueue(queue, this.declaration.assertOptions)));
     this.#queueName = queue;
     this.#queueHandle = handle;
     for (const binding of this.#bindings) {
@@ -224,6 +236,12 @@ export class QueueConsumer {
       await retryRoute.declare(channel, step);
       active.retryPublisher = await step('opening the retry channel', () => openRetryPublisher(handle.connection, retryRoute));
     }
+    const plan = this.declaration.staleBindings;
+    if (plan?.policy === 'remove' && !this.#staleBindingsHandled) {
+      this.#staleBindingsHandled = true;
+      const declared = retryRoute ? [...this.#bindings, retryRoute.returnBinding] : this.#bindings;
+      await removeStaleBindingsReporting(this.host, handle.connection, queue, declared, plan.source, this.#abort.signal);
+    }
     if (this.#state !== 'running') {
       if (this.declaration.deleteOnStop) await this.#bestEffort(() => channel.deleteQueue(queue), Deadline.after(this.host.closeTimeoutMs));
       active.end({ kind: 'closed' });
@@ -235,7 +253,26 @@ export class QueueConsumer {
     const info = { queue, consumerTag, resumed: this.#channelSequence > 1 };
     this.host.consuming(info);
     this.sink.consuming?.(info);
+    if (this.#handoverQueue && !this.#staleBindingsHandled) this.#startHandover(this.#handoverQueue);
     return active;
+  }
+
+  /** Drains the previous queues into this subscription's stream, then deletes them; runs beside the consumer. */
+  #startHandover(newQueue: string): void {
+    const plan = this.declaration.staleBindings;
+    if (plan?.policy !== 'handover') return;
+    this.#staleBindingsHandled = true;
+    const drainHost: ConsumerHost = { ...this.host, unregister: () => undefined };
+    const drain = (queue: string, failed: (error: Error) => void) => {
+      // The old queue as it is, into the same stream; stopping it must not stop the stream's handlers.
+      const declaration = { ...this.declaration, existingOnly: true, deleteOnStop: false, staleBindings: undefined, nameFor: () => queue };
+      const sink = { deliver: (message: ReceivedMessage) => this.sink.deliver(message), stopTaking: () => undefined, failed, completed: () => undefined };
+      const drainer = new QueueConsumer(drainHost, declaration, [], this.decoder, sink);
+      drainer.start();
+      return { stop: () => drainer.stop() };
+    };
+    const connection = async () => (await this.host.acquireConnection()).connection;
+    this.#handover = runHandover(this.host, { baseQueue: plan.baseQueue, newQueue, bindings: this.#bindings, signal: this.#abort.signal, connection, drain });
   }
 
   async #declareDeadLetter(channel: AmqpChannel, step: <T>(name: string, operation: () => Promise<T>) => Promise<T>): Promise<void> {

@@ -3,12 +3,13 @@ import type { AmqpAssertQueueOptions } from './amqp-api.js';
 import { PulseConfigError } from './client-options.js';
 import type { DecodeOptions } from './decode-options.js';
 import type { RetryRoute } from './retry-queue.js';
+import { resolveStaleBindings, type StaleBindingsOptions, type StaleBindingsPlan } from './stale-bindings/options.js';
 
 /** What happens when a queue with `maxLength` is full. */
 export type QueueOverflow = 'drop-head' | 'reject-publish';
 
 /** The queue a listener reads from, and how its messages are decoded (`validate`, `schemas`). */
-export interface QueueOptions extends DecodeOptions {
+export interface QueueOptions extends DecodeOptions, StaleBindingsOptions {
   /**
    * Durable queue `queue/<namespace>/<queueName>`: survives restarts of the bot
    * and of the broker, and is shared by every process using the same name.
@@ -53,6 +54,10 @@ export interface QueueDeclaration {
   readonly brokerCountsDeliveries: boolean;
   /** `consume()` with `retryQueues`: its retry exchange and queues, declared with the queue. */
   readonly retryRoute?: RetryRoute;
+  /** Bindings left by earlier versions: removed (`remove`) or handed over (`handover`); undefined keeps them. */
+  readonly staleBindings?: StaleBindingsPlan;
+  /** Consume an existing queue as it is (checked, not declared): an old queue being handed over. */
+  readonly existingOnly?: boolean;
   /** The queue's name: fixed for a named queue, a fresh one on every call for an ephemeral queue (one per connection). */
   nameFor(): string;
 }
@@ -93,6 +98,7 @@ export function resolveQueueOptions(namespace: string, options: QueueOptions): Q
   }
 
   if (options.queueName === undefined) {
+    resolveStaleBindings(options, undefined);
     if (options.queueType === 'quorum') {
       throw new PulseConfigError('queueType', 'quorum queues must be named: give queueName (an unnamed queue is exclusive, which quorum queues cannot be)');
     }
@@ -117,6 +123,7 @@ export function resolveQueueOptions(namespace: string, options: QueueOptions): Q
     throw new PulseConfigError('queueType', `must be "classic" or "quorum", got "${String(queueType)}"`);
   }
   args['x-queue-type'] = queueType;
+  const staleBindings = resolveStaleBindings(options, name);
   return {
     durable: true,
     deleteOnStop: false,
@@ -125,6 +132,7 @@ export function resolveQueueOptions(namespace: string, options: QueueOptions): Q
     deadLetterExchange,
     deadLetterQueue,
     brokerCountsDeliveries: queueType === 'quorum',
+    ...(staleBindings ? { staleBindings } : {}),
     nameFor: () => name,
   };
 }

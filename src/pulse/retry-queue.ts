@@ -63,6 +63,11 @@ export class RetryRoute {
     }
   }
 
+  /** The main queue's binding to its retry exchange: declared, so stale-binding removal keeps it. */
+  get returnBinding(): { readonly exchange: string; readonly routingKeyPattern: string } {
+    return { exchange: this.exchange, routingKeyPattern: DUE_KEY };
+  }
+
   /** The distinct delays, each with its queue. */
   get levels(): readonly number[] {
     return [...new Set(this.#delays)].sort((a, b) => a - b);

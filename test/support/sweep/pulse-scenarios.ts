@@ -28,7 +28,7 @@ export interface Quoted {
 const QUICK = { reconnect: { initialDelayMs: 20, maxDelayMs: 200 }, closeTimeoutMs: 2_000, connectTimeoutMs: 3_000 } as const;
 
 export async function pulseScenarios(config: SweepConfig, quoted: Quoted, evidence: Evidence): Promise<void> {
-  await Promise.all([refusedConnections(config, evidence), publisherFailures(config, evidence), faultyStreams(config, quoted, evidence)]);
+  await Promise.all([refusedConnections(config, evidence), publisherFailures(config, evidence), faultyStreams(config, quoted, evidence), staleBindingsFaults(config, evidence)]);
   configErrors(config, evidence);
 }
 
@@ -195,6 +195,42 @@ async function faultyStreams(config: SweepConfig, quoted: Quoted, evidence: Evid
     evidence.record('pulse: logger records of the watched client', logged.entries);
     await Promise.all([watched.close(), unwatched.close(), publisher.close()]);
     await proxy.close();
+  }
+}
+
+/**
+ * `staleBindings: 'remove'` whose management API refuses or is not there:
+ * the run's user has no management tag, so the API answers 401 to the broker's
+ * credentials (`from-broker`) and to the same password in `managementUrl`;
+ * a closed port refuses the connection. One client has neither listener nor
+ * logger (stderr), one has both.
+ */
+async function staleBindingsFaults(config: SweepConfig, evidence: Evidence): Promise<void> {
+  const exchangePrefix = `exchange/${config.user}/sweep-stale/`;
+  const completed = new QueueEvents({ exchangePrefix }).taskCompleted();
+  const publisher = new PulsePublisher({ url: brokerUrl(config, { encoded: true }) });
+  await within(publisher.declareExchanges(QueueEvents, ['taskCompleted'], { exchangePrefix }), 10_000, 'declaring the stale-bindings exchange');
+  const logged = recordingLogger();
+  const unwatched = new PulseClient({ url: brokerUrl(config), ...QUICK });
+  const watched = new PulseClient({ url: brokerUrl(config, { encoded: true }), logger: logged.logger, ...QUICK });
+  const errors: unknown[] = [];
+  watched.on('error', (error) => errors.push(error));
+  const encoded = encodeURIComponent(config.password);
+  const subscriptions = [
+    unwatched.listen(completed, { queueName: 'sweep-stale-a', staleBindings: 'remove', managementUrl: 'from-broker' }).subscribe(),
+    watched.listen(completed, { queueName: 'sweep-stale-b', staleBindings: 'remove', managementUrl: `http://${config.user}:${encoded}@127.0.0.1:15672` }).subscribe(),
+    watched.listen(completed, { queueName: 'sweep-stale-c', staleBindings: 'remove', managementUrl: `http://${config.user}:${encoded}@127.0.0.1:1` }).subscribe(),
+  ];
+  try {
+    await until(() => errors.filter((e) => (e as Error).name === 'StaleBindingsError').length >= 2, 15_000, 'both stale-binding listings refused');
+    // The unwatched client's error goes to stderr; give it the same time.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  } finally {
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    errors.forEach((error, i) => evidence.record(`pulse: stale-bindings error ${i}`, error));
+    evidence.record('pulse: logger records of stale-bindings faults', logged.entries);
+    await Promise.all([watched.deleteQueue('sweep-stale-b'), watched.deleteQueue('sweep-stale-c'), unwatched.deleteQueue('sweep-stale-a')].map((p) => p.catch(() => undefined)));
+    await Promise.all([watched.close(), unwatched.close(), publisher.close()]);
   }
 }
 
