@@ -33,6 +33,8 @@ const ROOT_VALUES = {
     'ChannelClosedError', 'ClientClosedError', 'ConnectionFailedError', 'ConnectTimeoutError', 'ConsumerCancelledError',
     'DeliveryLimitError', 'HandlerTimeoutError', 'HeartbeatTimeoutError', 'MalformedMessageError', 'MessageReleasedError',
     'PulseConfigError', 'QueueSetupError', 'RetryDelayError', 'StaleDeliveryError', 'UnboundMessageError', 'UnsupportedSchemeError',
+    // Credentials that change (a provider asked before every connection).
+    'CredentialsProviderError',
   ],
 };
 
@@ -60,6 +62,7 @@ const ROOT_TYPES = {
     'RetryingOutcome', 'SettledByHandlerOutcome', 'QueueOptions', 'QueueOverflow', 'BindingIn', 'Bindings', 'MessageOf',
     'PulseMessage', 'PulseMessageJson', 'SettleResult', 'CauseJson', 'PulseErrorJson', 'DecodeOptions', 'ConnectionFailure',
     'DeliveryInfo', 'ReleaseReason',
+    'PulseCredentials', 'PulseCredentialsProvider',
   ],
 };
 

@@ -8,6 +8,7 @@ import type { PulseClientEvents } from './client-events.js';
 import type { ClientLog } from './client-log.js';
 import type { ResolvedClientOptions } from './client-options.js';
 import { classifyConnectFailure } from './connect-failure.js';
+import { withProvidedCredentials } from './credentials-provider.js';
 import { Deadline } from './deadline.js';
 import type { PasswordRedactor } from './password-redactor.js';
 import { ClientClosedError, ConnectionFailedError } from './pulse-errors.js';
@@ -15,7 +16,7 @@ import type { ConnectionHandle } from './queue-consumer.js';
 import { sleep } from './sleep.js';
 
 /** The options that say how to connect. */
-export type ConnectionOptions = Pick<ResolvedClientOptions, 'addresses' | 'reconnect' | 'connectionName' | 'connectTimeoutMs' | 'closeTimeoutMs' | 'releaseWhenIdle'>;
+export type ConnectionOptions = Pick<ResolvedClientOptions, 'addresses' | 'credentials' | 'reconnect' | 'connectionName' | 'connectTimeoutMs' | 'closeTimeoutMs' | 'releaseWhenIdle'>;
 
 /** What the manager needs from the client it works for. */
 export interface ConnectionManagerContext {
@@ -128,12 +129,15 @@ export class ConnectionManager {
     const { events, redactor } = this.context;
     for (let attempt = 1; ; attempt++) {
       if (this.#shutDown) throw new ClientClosedError();
-      const address = addresses[this.#addressIndex % addresses.length]!;
+      let address = addresses[this.#addressIndex % addresses.length]!;
       try {
+        // One deadline for asking the credentials provider and connecting.
+        const deadline = Deadline.after(connectTimeoutMs);
+        address = await this.#login(address);
         const connection = await connectWithin(
           address,
           { noDelay: true, timeout: connectTimeoutMs, clientProperties: { connection_name: connectionName } },
-          { timeoutMs: connectTimeoutMs, signal: this.#abort.signal },
+          { timeoutMs: Math.max(1, deadline.remainingMs), signal: this.#abort.signal },
         );
         if (this.#shutDown) {
           await connection.close().catch(() => undefined);
@@ -144,7 +148,9 @@ export class ConnectionManager {
         if (caught instanceof ClientClosedError) throw caught;
         const cause = redactor.error(caught instanceof Error ? caught : new Error(String(caught)));
         const failure = classifyConnectFailure(cause, address);
-        if (failure.permanent) throw this.#gaveUp(`broker ${address.display}: ${failure.description}`, cause, failure.permanent);
+        // With a provider, a refused login may be a password rotated meanwhile: the next attempt asks it again.
+        const permanent = failure.permanent === 'credentials-refused' && this.options.credentials ? undefined : failure.permanent;
+        if (permanent) throw this.#gaveUp(`broker ${address.display}: ${failure.description}`, cause, permanent);
         if (attempt >= reconnect.maxAttempts) {
           const tried = addresses.map((a) => a.display).join(', ');
           throw this.#gaveUp(`could not connect to ${tried} after ${attempt} attempts (reconnect.maxAttempts): ${failure.description}`, cause, 'attempts-exhausted');
@@ -156,6 +162,15 @@ export class ConnectionManager {
         await sleep(delayMs, this.#abort.signal);
       }
     }
+  }
+
+  /** `address` with the login from the credentials provider, if there is one, remembered for redaction. */
+  async #login(address: BrokerAddress): Promise<BrokerAddress> {
+    const provider = this.options.credentials;
+    if (!provider) return address;
+    const withLogin = await withProvidedCredentials(provider, address, { timeoutMs: this.options.connectTimeoutMs, signal: this.#abort.signal });
+    this.context.redactor.remember(withLogin);
+    return withLogin;
   }
 
   #gaveUp(message: string, cause: Error, reason: ConnectionFailedError['reason']): ConnectionFailedError {
