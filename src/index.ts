@@ -184,6 +184,7 @@ export {
   UnboundMessageError,
   UnsupportedSchemeError,
   CredentialsProviderError,
+  QueueDeletedError,
   type PulseCredentials,
   type PulseCredentialsProvider,
   type BackoffOptions,

@@ -33,8 +33,8 @@ const ROOT_VALUES = {
     'ChannelClosedError', 'ClientClosedError', 'ConnectionFailedError', 'ConnectTimeoutError', 'ConsumerCancelledError',
     'DeliveryLimitError', 'HandlerTimeoutError', 'HeartbeatTimeoutError', 'MalformedMessageError', 'MessageReleasedError',
     'PulseConfigError', 'QueueSetupError', 'RetryDelayError', 'StaleDeliveryError', 'UnboundMessageError', 'UnsupportedSchemeError',
-    // Credentials that change (a provider asked before every connection).
-    'CredentialsProviderError',
+    // Credentials that change (a provider asked before every connection); a queue deleted under its consumer.
+    'CredentialsProviderError', 'QueueDeletedError',
   ],
 };
 

@@ -42,6 +42,7 @@ export {
   type ReleaseReason,
 } from './pulse-errors.js';
 export { HeartbeatTimeoutError } from './heartbeat-watchdog.js';
+export { QueueDeletedError } from './queue-watch.js';
 export { ConnectTimeoutError } from './bounded-connect.js';
 // Transport seam: the embedded broker and custom transports plug in here.
 export { registerConnector, UnsupportedSchemeError } from './connectors.js';

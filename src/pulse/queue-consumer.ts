@@ -6,6 +6,7 @@ import type { MessageDecoder } from './message-decoder.js';
 import { amqpCode, ChannelClosedError, ClientClosedError, ConnectionFailedError, ConsumerCancelledError, QueueSetupError } from './pulse-errors.js';
 import type { ReceivedMessage } from './pulse-message.js';
 import type { QueueDeclaration } from './queue-options.js';
+import { QueueDeletedError, queueIsGone } from './queue-watch.js';
 import { Deadline } from './deadline.js';
 import { sleep } from './sleep.js';
 
@@ -237,12 +238,22 @@ export class QueueConsumer {
     await step('binding the dead-letter queue', () => channel.bindQueue(deadLetterQueue, deadLetterExchange, '#'));
   }
 
+  /**
+   * Server-side cancel: usually the queue was deleted (the guardian), else its
+   * node went away. Says which (one event per cancel), then resumes, which
+   * re-declares the queue and its bindings.
+   */
+  async #cancelledByBroker(active: ActiveChannel): Promise<void> {
+    const handle = this.#queueHandle;
+    const gone = handle && !handle.lost ? await queueIsGone(handle.connection, active.queue, Deadline.after(this.host.closeTimeoutMs)) : undefined;
+    this.host.report(gone ? new QueueDeletedError(active.queue) : new ConsumerCancelledError(active.queue));
+    active.end({ kind: 'cancelled' });
+    void closeQuietly(active.channel);
+  }
+
   #onMessage(active: ActiveChannel, raw: AmqpMessage | null): void {
     if (raw === null) {
-      // Server-side cancel: the queue was deleted (or its node went away).
-      this.host.report(new ConsumerCancelledError(active.queue));
-      active.end({ kind: 'cancelled' });
-      void closeQuietly(active.channel);
+      void this.#cancelledByBroker(active);
       return;
     }
     if (!active.alive) return;
