@@ -132,8 +132,8 @@ describe('queue options', () => {
   });
 
   test('expires: x-expires on named queues, an integer of milliseconds within RabbitMQ\'s limits', () => {
-    assert.equal(resolveQueueOptions('bot', { queueName: 'q', expires: 86_400_000 }).assertOptions.arguments['x-expires'], 86_400_000);
-    assert.equal(resolveQueueOptions('bot', { queueName: 'q' }).assertOptions.arguments['x-expires'], undefined);
+    assert.equal(resolveQueueOptions('bot', { queueName: 'q', expires: 86_400_000 }).assertOptions.arguments?.['x-expires'], 86_400_000);
+    assert.equal(resolveQueueOptions('bot', { queueName: 'q' }).assertOptions.arguments?.['x-expires'], undefined);
     for (const bad of [0, -1, 1.5, 4_294_967_296, Number.NaN, '60000' as never]) {
       assert.throws(() => resolveQueueOptions('bot', { queueName: 'q', expires: bad }), /^PulseConfigError: expires: must be an integer number of milliseconds 1-4294967295/);
     }

@@ -25,6 +25,7 @@ const ROOT_VALUES = {
     'TaskclusterClient', 'clientClass', 'createClient', 'createClients', 'fetchClients', 'closeConnections',
     'fromEnv', 'createTemporaryCredentials', 'ApiArgumentError', 'TaskclusterError', 'fromNow', 'slugid', 'slugidV4',
     'credentialInformation', 'satisfiesExpression', 'scopeMatch', 'TaskCache',
+    'renewingCredentials', 'temporaryCredentialsProvider',
   ],
   // What a bot does after "task failed": read its artifacts (downloads refuse reference artifacts unless asked).
   artifacts: ['ArtifactError', 'closeTransferConnections', 'downloadArtifact', 'downloadObject', 'uploadArtifact', 'uploadObject'],
@@ -50,6 +51,7 @@ const ROOT_TYPES = {
     'EntrySpec', 'ServiceSpec', 'SignedUrlOptions', 'Certificate', 'ClientOptions', 'Credentials', 'CredentialsProvider',
     'TemporaryCredentials', 'TemporaryCredentialsOptions', 'NetworkErrorCode',
     'CredentialInformation', 'EvaluatedScopeExpression', 'TaskCacheOptions',
+    'ExpiringCredentials', 'RenewingCredentialsOptions', 'TemporaryCredentialsProviderOptions',
   ],
   artifacts: [
     'ArtifactErrorCode', 'BufferDownload', 'CompletedDownload', 'ContentHashes', 'DownloadArtifactOptions', 'DownloadInfo',
