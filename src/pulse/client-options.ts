@@ -59,6 +59,15 @@ export interface PulseClientOptions {
   /** Close the connection whenever no subscription is live (reopened on demand). Default false. */
   readonly releaseWhenIdle?: boolean;
   /**
+   * Recycle the connection about this often (± 20 % jitter, so replicas do
+   * not recycle together): open a new one, move every subscription to it,
+   * let messages delivered on the old one settle (up to `closeTimeoutMs`),
+   * then close it. Exercises reconnection and picks up rotated `credentials`
+   * and rebalanced cluster nodes; at least once, never a message lost.
+   * Default: never. At least 1000.
+   */
+  readonly recycleAfterMs?: number;
+  /**
    * Receives every event the client reports (pino's shape: `logger.warn(fields, message)`).
    * Default: reported errors as JSON lines on stderr, only while nobody listens for `'error'`.
    */
@@ -77,6 +86,7 @@ export interface ResolvedClientOptions {
   readonly closeTimeoutMs: number;
   readonly connectTimeoutMs: number;
   readonly releaseWhenIdle: boolean;
+  readonly recycleAfterMs: number | undefined;
   readonly logger: PulseLogger | undefined;
 }
 
@@ -159,6 +169,7 @@ export function resolveClientOptions(options: PulseClientOptions): ResolvedClien
     closeTimeoutMs,
     connectTimeoutMs,
     releaseWhenIdle: options.releaseWhenIdle ?? false,
+    recycleAfterMs: checkRecycleAfter(options.recycleAfterMs),
     logger: checkLogger(options.logger),
   };
 }
@@ -191,6 +202,14 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
     hostname: env.PULSE_HOSTNAME!,
     ...(env.PULSE_VHOST ? { vhost: env.PULSE_VHOST } : {}),
   };
+}
+
+function checkRecycleAfter(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1000) {
+    throw new PulseConfigError('recycleAfterMs', `must be a finite number of milliseconds >= 1000 (or left out: never recycle), got ${String(value)}`);
+  }
+  return value;
 }
 
 function namespaceNeeded(): PulseConfigError {

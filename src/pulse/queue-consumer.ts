@@ -18,6 +18,8 @@ export interface ConnectionHandle {
   readonly lost: boolean;
   /** Resolves when this connection closes. */
   readonly closed: Promise<Error | undefined>;
+  /** Resolves when the connection is recycled (`recycleAfterMs`): move to a new one, then let go of this one. */
+  readonly retiring: Promise<void>;
 }
 
 /** What a consumer needs from its client. */
@@ -151,6 +153,8 @@ export class QueueConsumer {
 
   async #run(): Promise<void> {
     let attempt = 0;
+    // The channel on a recycled connection, consuming until its successor does.
+    let retiring: ActiveChannel | undefined;
     while (this.#state === 'running') {
       let end: ChannelEnd | undefined;
       let handle: ConnectionHandle | undefined;
@@ -158,8 +162,19 @@ export class QueueConsumer {
         handle = await this.host.acquireConnection();
         if (this.#state !== 'running') return;
         const active = await this.#establish(handle);
+        if (retiring) void this.#retire(retiring);
+        retiring = undefined;
         if (!active) continue;
-        end = await Promise.race([active.ended, handle.closed.then((error): ChannelEnd => ({ kind: 'connection-lost', ...(error ? { error } : {}) }))]);
+        const ending = await Promise.race([
+          active.ended,
+          handle.closed.then((error): ChannelEnd => ({ kind: 'connection-lost', ...(error ? { error } : {}) })),
+          handle.retiring.then(() => 'recycle' as const),
+        ]);
+        if (ending === 'recycle') {
+          retiring = active;
+          continue;
+        }
+        end = ending;
         active.end(end);
         if (Date.now() - active.openedAt >= STABLE_CHANNEL_MS) attempt = 0;
       } catch (error) {
@@ -174,6 +189,20 @@ export class QueueConsumer {
       attempt++;
       await sleep(backoffDelay(this.host.backoff, attempt), this.#abort.signal);
     }
+  }
+
+  /**
+   * Lets go of a channel on a recycled connection once its successor consumes:
+   * no new deliveries, those delivered settle (by `closeTimeoutMs`), then the
+   * close requeues whatever is still unsettled.
+   */
+  async #retire(active: ActiveChannel): Promise<void> {
+    const deadline = Deadline.after(this.host.closeTimeoutMs);
+    await this.#bestEffort(() => active.channel.cancel(active.consumerTag), deadline);
+    await deadline.within(active.idle());
+    active.flushAcks();
+    active.end({ kind: 'closed' });
+    await this.#bestEffort(() => active.channel.close(), deadline);
   }
 
   #finish(notify: () => void): void {

@@ -22,7 +22,7 @@ export class QueueDeletedError extends ConsumerCancelledError {
   constructor(queue: string) {
     super(
       queue,
-      `queue ${queue} was deleted under its consumer (by the Pulse guardian when it grows past its limit, or by hand): ` +
+      `the broker cancelled the consumer on ${queue}: queue deleted (by the Pulse guardian when it grows past its limit, or by hand); ` +
         'the messages it held, and any published until it is declared again, are lost; re-declaring it with its bindings and resuming. ' +
         'Catch up from the REST API (backfill); bound the queue (maxLength, overflow) so the guardian leaves it alone',
     );

@@ -70,7 +70,7 @@ export function defineQueueHygieneSuite(target: BrokerTarget): void {
       assert.ok(error instanceof QueueDeletedError, String(error));
       assert.ok(error instanceof ConsumerCancelledError, 'listeners of ConsumerCancelledError still hear of it');
       assert.equal(error.queue, queue);
-      assert.match(error.message, new RegExp(`queue ${queue.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} was deleted`));
+      assert.match(error.message, new RegExp(`consumer on ${queue.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: queue deleted \\(by the Pulse guardian`));
       assert.match(error.message, /are lost/);
       assert.match(error.message, /backfill/);
       assert.deepEqual(JSON.parse(JSON.stringify(error)), { name: 'QueueDeletedError', message: error.message, queue });
