@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { RECYCLE_JITTER, scheduleRecycle } from '../src/pulse/connection-recycler.js';
 import { PulseClient, PulseConfigError } from '../src/pulse/index.js';
 import { errorsOf, useBrokerSuite } from './support/broker-suite.js';
 import { memoryTarget, rabbitTarget, type BrokerTarget } from './support/broker-target.js';
@@ -22,6 +23,24 @@ test('recycleAfterMs is validated before any I/O', () => {
       (error: unknown) => error instanceof PulseConfigError && error.field === 'recycleAfterMs',
     );
   }
+});
+
+test('the recycle time is jittered ±20 % (replicas started together do not recycle together)', async () => {
+  const firedAfter = async (random: number) => {
+    const startedAt = Date.now();
+    await new Promise<void>((resolve) => scheduleRecycle(1_000, resolve, () => random));
+    return Date.now() - startedAt;
+  };
+  // The recycle timer does not keep a process alive (the connection does): this test must.
+  const keepAlive = setInterval(() => undefined, 100);
+  const [early, late] = await Promise.all([firedAfter(0), firedAfter(1)]).finally(() => clearInterval(keepAlive));
+  assert.equal(RECYCLE_JITTER, 0.2);
+  assert.ok(early >= 790 && early < 1_000, `earliest ${early} ms`);
+  assert.ok(late >= 1_190 && late < 1_600, `latest ${late} ms`);
+  let fired = false;
+  scheduleRecycle(500, () => (fired = true))();
+  await sleep(800);
+  assert.equal(fired, false, 'cancelled');
 });
 
 for (const target of [rabbitTarget, memoryTarget('recycle')] as BrokerTarget[]) {
