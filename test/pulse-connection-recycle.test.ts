@@ -93,5 +93,38 @@ for (const target of [rabbitTarget, memoryTarget('recycle')] as BrokerTarget[]) 
       );
       await eventually(async () => (await target.connectionCount(client.connectionName)) <= 1, 'old connections closed', 15_000);
     });
+
+    test('handlers outlasting closeTimeoutMs at a recycle: their messages are requeued and handled again, none lost', { timeout: 90_000 }, async (t) => {
+      const client = suite.newClient({ recycleAfterMs: 1_000, closeTimeoutMs: 150 });
+      client.on('error', () => undefined);
+      let connected = 0;
+      client.on('connected', () => connected++);
+      const handled = new Map<string, number>();
+      const ready = consumingOn(client);
+      const subscription = client
+        .consume(
+          binding,
+          async (message) => {
+            await sleep(300); // longer than closeTimeoutMs: the old channel closes under it
+            handled.set(message.fields.taskId, (handled.get(message.fields.taskId) ?? 0) + 1);
+          },
+          { queueName: suite.queueFor('outlasted'), concurrency: 8, prefetch: 8, maxDeliveries: 100 },
+        )
+        .subscribe();
+      await ready;
+      const published: string[] = [];
+      const startedAt = Date.now();
+      while (Date.now() - startedAt < 3_000) {
+        const id = `s${published.length}`;
+        await publishCompleted(suite.publisher, binding, id);
+        published.push(id);
+        await sleep(20);
+      }
+      await eventually(() => published.every((id) => handled.has(id)), 'every message handled', 60_000);
+      subscription.unsubscribe();
+      const duplicates = [...handled.values()].reduce((sum, n) => sum + n - 1, 0);
+      t.diagnostic(`${target.name}: handlers of 300 ms, closeTimeoutMs 150, recycled ${connected - 1} times: ${published.length} published, lost 0, duplicates ${duplicates}`);
+      assert.ok(connected >= 2, 'recycled');
+    });
   });
 }
