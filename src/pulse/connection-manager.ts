@@ -236,7 +236,8 @@ export class ConnectionManager {
     this.#retired.add(live);
     live.retirement.start();
     const closeAfterMs = this.context.inUse() ? this.options.connectTimeoutMs + this.options.closeTimeoutMs : 0;
-    setTimeout(() => void this.#closeLive(live, Deadline.after(this.options.closeTimeoutMs)), closeAfterMs);
+    // Unreferenced: `release()` closes it at once on close(), and a closed client must not keep the process alive.
+    setTimeout(() => void this.#closeLive(live, Deadline.after(this.options.closeTimeoutMs)), closeAfterMs).unref();
   }
 }
 
