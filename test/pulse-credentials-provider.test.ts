@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { inspect } from 'node:util';
-import { ConnectionFailedError, PulseClient, PulseConfigError, type PulseCredentials } from '../src/pulse/index.js';
+import { ClientClosedError, ConnectionFailedError, PulseClient, PulseConfigError, type PulseCredentials } from '../src/pulse/index.js';
 import { CredentialsProviderError } from '../src/pulse/credentials-provider.js';
 import { consumingOn, eventually, rabbitmqctl, TestPublisher, uniqueName } from './support/rabbit.js';
 import { privateQueueEvents, publishCompleted } from './support/rabbit-fixtures.js';
@@ -138,6 +138,26 @@ describe('credentials provider on RabbitMQ', () => {
     } finally {
       await client.close();
     }
+  });
+
+  test('closing the client while the provider is asked: its signal aborts, the waiting call ends with ClientClosedError, close() does not wait', async () => {
+    let signalSeen: AbortSignal | undefined;
+    const client = new PulseClient({
+      url: 'amqp://127.0.0.1:5672',
+      namespace: 'guest',
+      connectTimeoutMs: 60_000,
+      credentials: ({ signal }) => {
+        signalSeen = signal;
+        return new Promise<PulseCredentials>(() => undefined);
+      },
+    });
+    const waiting = client.deleteQueue('none');
+    await eventually(() => signalSeen !== undefined, 'the provider asked');
+    const startedAt = Date.now();
+    await client.close();
+    await assert.rejects(waiting, ClientClosedError);
+    assert.ok(Date.now() - startedAt < 2_000, `close() took ${Date.now() - startedAt} ms`);
+    assert.equal(signalSeen!.aborted, true);
   });
 
   test('a refused login from a provider is retried (the provider is asked again), not given up at once', async () => {
