@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConsumerCancelledError, QueueDeletedError, QueueSetupError, type PulseClient } from '../../src/pulse/index.js';
+import { type AmqpConnection, ConsumerCancelledError, QueueDeletedError, QueueSetupError, registerConnector, type PulseClient } from '../../src/pulse/index.js';
 import { errorsOf, useBrokerSuite } from './broker-suite.js';
 import type { BrokerTarget } from './broker-target.js';
 import { consumingOn, eventually } from './rabbit.js';
@@ -78,6 +78,43 @@ export function defineQueueHygieneSuite(target: BrokerTarget): void {
       assert.equal(logged.length, 1, 'logged once');
       assert.equal(logged[0]!.level, 'error', 'messages were lost: an error, not a warning');
       t.diagnostic(`${target.name}: named queue deleted under its consumer; consuming again after ${resumeMs} ms`);
+    });
+
+    test('a cancel from the broker with the queue still there is a ConsumerCancelledError, not a QueueDeletedError', async () => {
+      // A broker cancels consumers for other reasons too (a queue's node going away); neither broker does it on demand,
+      // so a connector hands the consumer the `null` amqplib delivers on basic.cancel. Everything else is real.
+      const cancels: Array<() => void> = [];
+      const scheme = `cancelling-${target.name.replace(/\W+/g, '-').toLowerCase()}:`;
+      registerConnector(scheme, async (_url, socketOptions) => {
+        const name = socketOptions.clientProperties?.['connection_name'];
+        const connection: AmqpConnection = await target.connect(typeof name === 'string' ? name : undefined);
+        const createChannel = connection.createChannel.bind(connection);
+        connection.createChannel = async () => {
+          const channel = await createChannel();
+          const consume = channel.consume.bind(channel);
+          channel.consume = (queue, onMessage, options) => {
+            cancels.push(() => onMessage(null));
+            return consume(queue, onMessage, options);
+          };
+          return channel;
+        };
+        return connection;
+      });
+      const client = suite.newClient({ url: `${scheme}//guest:guest@localhost` });
+      const errors = errorsOf(client);
+      const received: string[] = [];
+      const ready = consumingOn(client);
+      const subscription = client.listen(binding, { queueName: suite.queueFor('cancelled') }).subscribe((m) => received.push(m.fields.taskId));
+      const { queue } = await ready;
+      const resumed = consumingOn(client);
+      cancels.at(-1)!();
+      await resumed;
+      await publishCompleted(suite.publisher, binding, 'after-cancel');
+      await eventually(() => received.includes('after-cancel'), 'consuming again');
+      subscription.unsubscribe();
+      assert.equal(errors.length, 1, errors.map((e) => e.message).join('\n'));
+      assert.ok(errors[0] instanceof ConsumerCancelledError && !(errors[0] instanceof QueueDeletedError), String(errors[0]));
+      assert.equal((errors[0] as ConsumerCancelledError).queue, queue);
     });
 
     test('expires is declared as x-expires; a queue declared with another expires fails naming the option', async () => {
