@@ -8,9 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type AmqpConnection, ConsumerCancelledError, QueueDeletedError, QueueSetupError, registerConnector, type PulseClient } from '../../src/pulse/index.js';
+import { ConsumerCancelledError, QueueDeletedError, QueueSetupError, type PulseClient } from '../../src/pulse/index.js';
 import { errorsOf, useBrokerSuite } from './broker-suite.js';
 import type { BrokerTarget } from './broker-target.js';
+import { registerTappedConnector } from './channel-tap.js';
 import { consumingOn, eventually } from './rabbit.js';
 import { privateQueueEvents, publishCompleted } from './rabbit-fixtures.js';
 import { recordingLogger } from './recording-logger.js';
@@ -85,20 +86,12 @@ export function defineQueueHygieneSuite(target: BrokerTarget): void {
       // so a connector hands the consumer the `null` amqplib delivers on basic.cancel. Everything else is real.
       const cancels: Array<() => void> = [];
       const scheme = `cancelling-${target.name.replace(/\W+/g, '-').toLowerCase()}:`;
-      registerConnector(scheme, async (_url, socketOptions) => {
-        const name = socketOptions.clientProperties?.['connection_name'];
-        const connection: AmqpConnection = await target.connect(typeof name === 'string' ? name : undefined);
-        const createChannel = connection.createChannel.bind(connection);
-        connection.createChannel = async () => {
-          const channel = await createChannel();
-          const consume = channel.consume.bind(channel);
-          channel.consume = (queue, onMessage, options) => {
-            cancels.push(() => onMessage(null));
-            return consume(queue, onMessage, options);
-          };
-          return channel;
+      registerTappedConnector(target, scheme, (channel) => {
+        const consume = channel.consume.bind(channel);
+        channel.consume = (queue, onMessage, options) => {
+          cancels.push(() => onMessage(null));
+          return consume(queue, onMessage, options);
         };
-        return connection;
       });
       const client = suite.newClient({ url: `${scheme}//guest:guest@localhost` });
       const errors = errorsOf(client);
