@@ -1,4 +1,4 @@
-import { Queue, createTemporaryCredentials, fromEnv, fromNow } from 'taskcluster-pulse';
+import { Queue, createTemporaryCredentials, fromEnv, fromNow, temporaryCredentialsProvider } from 'taskcluster-pulse';
 
 const options = fromEnv();
 const permanent = options.credentials;
@@ -20,18 +20,15 @@ const taskId = process.argv[2] ?? 'fN1SbArXTPSVFNUvaOlinQ';
 console.log((await queue.task(taskId)).metadata.name);
 console.log((await fetch(queue.buildSignedUrl(queue.task, taskId))).status); // 200
 
-// Credentials that change (rotation, renewal): a provider is asked before every
-// attempt, so it should cache. This one renews the temporary credentials early.
-let renewAt = Date.now() + 50 * 60_000;
-let current = temporary;
+// A long-running client: temporary credentials issued from the permanent ones,
+// and issued anew at 3/4 of their life, so it never signs with expired ones.
 const renewing = new Queue({
   ...options,
-  credentials: () => {
-    if (Date.now() > renewAt) {
-      current = createTemporaryCredentials({ scopes: ['queue:get-task:*'], expiry: fromNow('1 hour'), credentials: permanent });
-      renewAt = Date.now() + 50 * 60_000;
-    }
-    return current;
-  },
+  credentials: temporaryCredentialsProvider({
+    credentials: permanent,
+    clientId: 'my-bot/worker-1',
+    scopes: ['queue:get-task:*'],
+    lifetimeMs: 60 * 60_000, // default one hour; renewed after 45 minutes (renewAfter 0.75)
+  }),
 });
 console.log((await renewing.task(taskId)).metadata.name);

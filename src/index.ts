@@ -119,6 +119,12 @@ export {
   type SignedUrlOptions,
   type TemporaryCredentials,
   type TemporaryCredentialsOptions,
+  // Credentials renewed before they expire, for long-running clients.
+  renewingCredentials,
+  temporaryCredentialsProvider,
+  type ExpiringCredentials,
+  type RenewingCredentialsOptions,
+  type TemporaryCredentialsProviderOptions,
   // Scopes: satisfaction (taskcluster-lib-scopes) and what credentials are, to check before acting.
   credentialInformation,
   satisfiesExpression,
@@ -187,6 +193,10 @@ export {
   StaleDeliveryError,
   UnboundMessageError,
   UnsupportedSchemeError,
+  CredentialsProviderError,
+  QueueDeletedError,
+  type PulseCredentials,
+  type PulseCredentialsProvider,
   type BackoffOptions,
   type BindingIn,
   type Bindings,

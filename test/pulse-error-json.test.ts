@@ -53,6 +53,11 @@ describe('toJSON of every public error class', () => {
     UnboundMessageError: [new pulse.UnboundMessageError(info), { delivery: info }],
     StaleDeliveryError: [new pulse.StaleDeliveryError(info, 'ack'), { delivery: info, operation: 'ack' }],
     ConsumerCancelledError: [new pulse.ConsumerCancelledError('queue/bot/q'), { queue: 'queue/bot/q' }],
+    QueueDeletedError: [new pulse.QueueDeletedError('queue/bot/q'), { queue: 'queue/bot/q' }],
+    CredentialsProviderError: [
+      new pulse.CredentialsProviderError('the credentials provider failed: vault down', { cause: new Error('https://ci:***@vault.invalid down') }),
+      { cause: { name: 'Error', message: 'https://ci:***@vault.invalid down' } },
+    ],
     ChannelClosedError: [
       new pulse.ChannelClosedError('queue/bot/q', 406, { cause: amqpError('PRECONDITION_FAILED - unknown delivery tag 3', 406) }),
       { queue: 'queue/bot/q', code: 406, cause: { name: 'Error', message: 'PRECONDITION_FAILED - unknown delivery tag 3', code: 406 } },

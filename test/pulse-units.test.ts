@@ -131,6 +131,15 @@ describe('queue options', () => {
     assert.equal(declaration.deleteOnStop, true);
   });
 
+  test('expires: x-expires on named queues, an integer of milliseconds within RabbitMQ\'s limits', () => {
+    assert.equal(resolveQueueOptions('bot', { queueName: 'q', expires: 86_400_000 }).assertOptions.arguments?.['x-expires'], 86_400_000);
+    assert.equal(resolveQueueOptions('bot', { queueName: 'q' }).assertOptions.arguments?.['x-expires'], undefined);
+    for (const bad of [0, -1, 1.5, 4_294_967_296, Number.NaN, '60000' as never]) {
+      assert.throws(() => resolveQueueOptions('bot', { queueName: 'q', expires: bad }), /^PulseConfigError: expires: must be an integer number of milliseconds 1-4294967295/);
+    }
+    assert.throws(() => resolveQueueOptions('bot', { expires: 60_000 }), /expires: only applies to named queues/);
+  });
+
   test('bad values name the field and rule', () => {
     assert.throws(() => resolveQueueOptions('bot', { overflow: 'drop-head' }), /overflow: only applies with maxLength/);
     assert.throws(() => resolveQueueOptions('bot', { maxLength: 10, overflow: 'reject' as never }), /overflow: must be "drop-head" or "reject-publish"/);

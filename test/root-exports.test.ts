@@ -25,6 +25,7 @@ const ROOT_VALUES = {
     'TaskclusterClient', 'clientClass', 'createClient', 'createClients', 'fetchClients', 'closeConnections',
     'fromEnv', 'createTemporaryCredentials', 'ApiArgumentError', 'TaskclusterError', 'fromNow', 'slugid', 'slugidV4',
     'credentialInformation', 'satisfiesExpression', 'scopeMatch', 'TaskCache',
+    'renewingCredentials', 'temporaryCredentialsProvider',
   ],
   // What a bot does after "task failed": read its artifacts (downloads refuse reference artifacts unless asked).
   artifacts: ['ArtifactError', 'closeTransferConnections', 'downloadArtifact', 'downloadObject', 'uploadArtifact', 'uploadObject'],
@@ -36,6 +37,8 @@ const ROOT_VALUES = {
     'PulseConfigError', 'QueueSetupError', 'RetryDelayError', 'StaleDeliveryError', 'UnboundMessageError', 'UnsupportedSchemeError',
     'PermanentError', 'PermanentFailureError', 'FailureClassifierError', 'RetryQueueError',
     'StaleBindingsError',
+    // Credentials that change (a provider asked before every connection); a queue deleted under its consumer.
+    'CredentialsProviderError', 'QueueDeletedError',
   ],
   // Catching up after downtime: what the queue published, rebuilt, for the same handler.
   backfill: ['backfill', 'runBackfill', 'BackfillNotFoundError'],
@@ -55,6 +58,7 @@ const ROOT_TYPES = {
     'EntrySpec', 'ServiceSpec', 'SignedUrlOptions', 'Certificate', 'ClientOptions', 'Credentials', 'CredentialsProvider',
     'TemporaryCredentials', 'TemporaryCredentialsOptions', 'NetworkErrorCode',
     'CredentialInformation', 'EvaluatedScopeExpression', 'TaskCacheOptions',
+    'ExpiringCredentials', 'RenewingCredentialsOptions', 'TemporaryCredentialsProviderOptions',
   ],
   artifacts: [
     'ArtifactErrorCode', 'BufferDownload', 'CompletedDownload', 'ContentHashes', 'DownloadArtifactOptions', 'DownloadInfo',
@@ -69,6 +73,7 @@ const ROOT_TYPES = {
     'PulseMessage', 'PulseMessageJson', 'SettleResult', 'CauseJson', 'PulseErrorJson', 'DecodeOptions', 'ConnectionFailure',
     'DeliveryInfo', 'ReleaseReason',
     'FailureClassifier', 'FailureVerdict', 'GiveUpReason',
+    'PulseCredentials', 'PulseCredentialsProvider',
   ],
   backfill: ['BackfilledMessage', 'BackfilledMessageOf', 'BackfillOptions', 'BackfillOutcome', 'BackfillWindow', 'RunBackfillOptions'],
   dedup: ['Deduplicated', 'DeduplicateOptions', 'DedupStore', 'ClaimResult', 'DedupStoreOperation', 'KeyedEvent', 'MemoryDedupStoreOptions', 'RedisDedupStoreOptions', 'RedisEvalClient'],

@@ -99,6 +99,19 @@ export class BrokerAddress {
     });
   }
 
+  /**
+   * The same broker with another login (from a credentials provider): the
+   * password is held, shown and redacted like one written in the URL.
+   */
+  withCredentials(username: string, password: string): BrokerAddress {
+    return new BrokerAddress({ ...this.#parts(), username, password, rawPassword: undefined });
+  }
+
+  /** Whether `other` holds the same password (without revealing either). */
+  hasSamePasswordAs(other: BrokerAddress): boolean {
+    return this.#password === other.#password;
+  }
+
   /** Whether the address carries a password (the only secret it holds). */
   get hasPassword(): boolean {
     return this.#password !== undefined && this.#password !== '';

@@ -1,6 +1,7 @@
 import { redactCredentials } from './error-json.js';
 import { jsonLineLogger, type LogLevel, type PulseLogger } from './logger.js';
 import { ConnectionFailedError, DeliveryLimitError, QueueSetupError } from './pulse-errors.js';
+import { QueueDeletedError } from './queue-watch.js';
 
 /**
  * What a `PulseClient` tells its logger, and when.
@@ -115,7 +116,8 @@ function errorFields(error: Error): Record<string, unknown> {
 
 /** Messages lost or a stream ended are errors; what the client recovers from is a warning. */
 function errorLevel(error: Error): LogLevel {
-  return error instanceof DeliveryLimitError || error instanceof QueueSetupError || error instanceof ConnectionFailedError ? 'error' : 'warn';
+  const lost = error instanceof DeliveryLimitError || error instanceof QueueDeletedError;
+  return lost || error instanceof QueueSetupError || error instanceof ConnectionFailedError ? 'error' : 'warn';
 }
 
 function toError(value: unknown): Error {

@@ -4,6 +4,7 @@ import type { BackoffOptions, ResolvedBackoff } from './backoff.js';
 import { resolveBackoff } from './backoff.js';
 import { BrokerAddress } from './broker-address.js';
 import { checkScheme } from './connectors.js';
+import type { PulseCredentialsProvider } from './credentials-provider.js';
 import type { PulseLogger } from './logger.js';
 import { PulseConfigError } from './pulse-errors.js';
 
@@ -22,6 +23,13 @@ export interface PulseClientOptions {
   readonly urls?: readonly (string | BrokerAddress)[];
   readonly username?: string;
   readonly password?: string;
+  /**
+   * Credentials that change (rotated passwords): called before every
+   * connection attempt, within `connectTimeoutMs`, so a new password is used
+   * from the next reconnection on. Give the broker without a password
+   * (`url`/`urls`, or `hostname`), and `namespace` unless the URL names the user.
+   */
+  readonly credentials?: PulseCredentialsProvider;
   readonly hostname?: string;
   /** Default `/`. */
   readonly vhost?: string;
@@ -51,6 +59,15 @@ export interface PulseClientOptions {
   /** Close the connection whenever no subscription is live (reopened on demand). Default false. */
   readonly releaseWhenIdle?: boolean;
   /**
+   * Recycle the connection about this often (± 20 % jitter, so replicas do
+   * not recycle together): open a new one, move every subscription to it,
+   * let messages delivered on the old one settle (up to `closeTimeoutMs`),
+   * then close it. Exercises reconnection and picks up rotated `credentials`
+   * and rebalanced cluster nodes; at least once, never a message lost.
+   * Default: never. At least 1000.
+   */
+  readonly recycleAfterMs?: number;
+  /**
    * Receives every event the client reports (pino's shape: `logger.warn(fields, message)`).
    * Default: reported errors as JSON lines on stderr, only while nobody listens for `'error'`.
    */
@@ -60,6 +77,8 @@ export interface PulseClientOptions {
 export interface ResolvedClientOptions {
   /** The brokers, with the heartbeat set; their `display` is safe to log. */
   readonly addresses: readonly BrokerAddress[];
+  /** Asked for the login before every connection attempt; the addresses then hold no password. */
+  readonly credentials: PulseCredentialsProvider | undefined;
   readonly namespace: string;
   readonly heartbeatSeconds: number;
   readonly reconnect: ResolvedBackoff;
@@ -67,6 +86,7 @@ export interface ResolvedClientOptions {
   readonly closeTimeoutMs: number;
   readonly connectTimeoutMs: number;
   readonly releaseWhenIdle: boolean;
+  readonly recycleAfterMs: number | undefined;
   readonly logger: PulseLogger | undefined;
 }
 
@@ -75,6 +95,10 @@ const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]+$/;
 export function resolveClientOptions(options: PulseClientOptions): ResolvedClientOptions {
   const given = [options.url !== undefined && 'url', options.urls !== undefined && 'urls', options.hostname !== undefined && 'hostname'].filter(Boolean);
   if (given.length > 1) throw new PulseConfigError(given.join('/'), 'give only one of url, urls, or username/password/hostname');
+  const credentials = options.credentials;
+  if (credentials !== undefined && typeof credentials !== 'function') {
+    throw new PulseConfigError('credentials', 'must be a function returning {username, password} (or a promise of it)');
+  }
   let addresses: BrokerAddress[];
   let namespace = options.namespace;
   if (options.url !== undefined || options.urls !== undefined) {
@@ -85,23 +109,36 @@ export function resolveClientOptions(options: PulseClientOptions): ResolvedClien
       const field = options.url !== undefined ? 'url' : `urls[${i}]`;
       const address = url instanceof BrokerAddress ? url : BrokerAddress.parse(url, field);
       checkScheme(address, field);
+      if (credentials && address.hasPassword) throw new PulseConfigError(field, 'holds a password, and credentials is given: the provider supplies the login; remove the password from the URL');
       return address;
     });
     for (const field of ['username', 'password', 'vhost', 'protocol', 'port'] as const) {
       if (options[field] !== undefined) throw new PulseConfigError(field, 'cannot be combined with url/urls; put it in the URL');
     }
+    if (credentials && namespace === undefined && !addresses[0]!.username) throw namespaceNeeded();
     namespace ??= addresses[0]!.username || 'guest';
   } else {
     if (!options.hostname) throw new PulseConfigError('hostname', 'is required (or give url)');
-    if (!options.username) throw new PulseConfigError('username', 'is required with hostname');
-    if (options.password === undefined) throw new PulseConfigError('password', 'is required with hostname');
+    if (credentials) {
+      for (const field of ['username', 'password'] as const) {
+        if (options[field] !== undefined) throw new PulseConfigError(field, 'cannot be combined with credentials: the provider supplies the login');
+      }
+      if (namespace === undefined) throw namespaceNeeded();
+    } else {
+      if (!options.username) throw new PulseConfigError('username', 'is required with hostname');
+      if (options.password === undefined) throw new PulseConfigError('password', 'is required with hostname');
+    }
     const protocol = options.protocol ?? 'amqps';
     if (protocol !== 'amqp' && protocol !== 'amqps') throw new PulseConfigError('protocol', `must be "amqp" or "amqps", got "${String(protocol)}"`);
     const port = options.port ?? (protocol === 'amqps' ? 5671 : 5672);
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PulseConfigError('port', `must be an integer 1-65535, got ${String(port)}`);
     const vhost = options.vhost ?? '/';
     if (typeof vhost !== 'string' || vhost === '') throw new PulseConfigError('vhost', 'must be a non-empty string ("/" is the default vhost)');
-    addresses = [BrokerAddress.fromParts({ protocol, hostname: options.hostname, port, username: options.username, password: options.password, vhost })];
+    addresses = [
+      credentials
+        ? BrokerAddress.parse(`${protocol}://${options.hostname}:${port}/${encodeURIComponent(vhost)}`, 'hostname')
+        : BrokerAddress.fromParts({ protocol, hostname: options.hostname, port, username: options.username!, password: options.password!, vhost }),
+    ];
     namespace ??= options.username;
   }
   if (!namespace || !NAMESPACE_PATTERN.test(namespace)) {
@@ -124,6 +161,7 @@ export function resolveClientOptions(options: PulseClientOptions): ResolvedClien
     options.connectionName ?? `taskcluster-pulse/${namespace}/${machineName()}/${process.pid}/${randomBytes(4).toString('hex')}`;
   return {
     addresses: addresses.map((address) => address.withDefault('heartbeat', heartbeatSeconds)),
+    credentials,
     namespace,
     heartbeatSeconds,
     reconnect,
@@ -131,6 +169,7 @@ export function resolveClientOptions(options: PulseClientOptions): ResolvedClien
     closeTimeoutMs,
     connectTimeoutMs,
     releaseWhenIdle: options.releaseWhenIdle ?? false,
+    recycleAfterMs: checkRecycleAfter(options.recycleAfterMs),
     logger: checkLogger(options.logger),
   };
 }
@@ -163,6 +202,18 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
     hostname: env.PULSE_HOSTNAME!,
     ...(env.PULSE_VHOST ? { vhost: env.PULSE_VHOST } : {}),
   };
+}
+
+function checkRecycleAfter(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1000) {
+    throw new PulseConfigError('recycleAfterMs', `must be a finite number of milliseconds >= 1000 (or left out: never recycle), got ${String(value)}`);
+  }
+  return value;
+}
+
+function namespaceNeeded(): PulseConfigError {
+  return new PulseConfigError('namespace', 'is required with credentials when the URL names no user (the username is known only once the provider answers)');
 }
 
 function nonNegative(field: string, value: number): number {

@@ -8,6 +8,8 @@ import type { PulseClientEvents } from './client-events.js';
 import type { ClientLog } from './client-log.js';
 import type { ResolvedClientOptions } from './client-options.js';
 import { classifyConnectFailure } from './connect-failure.js';
+import { Retirement, scheduleRecycle } from './connection-recycler.js';
+import { withProvidedCredentials } from './credentials-provider.js';
 import { Deadline } from './deadline.js';
 import type { PasswordRedactor } from './password-redactor.js';
 import { ClientClosedError, ConnectionFailedError } from './pulse-errors.js';
@@ -15,7 +17,7 @@ import type { ConnectionHandle } from './queue-consumer.js';
 import { sleep } from './sleep.js';
 
 /** The options that say how to connect. */
-export type ConnectionOptions = Pick<ResolvedClientOptions, 'addresses' | 'reconnect' | 'connectionName' | 'connectTimeoutMs' | 'closeTimeoutMs' | 'releaseWhenIdle'>;
+export type ConnectionOptions = Pick<ResolvedClientOptions, 'addresses' | 'credentials' | 'reconnect' | 'connectionName' | 'connectTimeoutMs' | 'closeTimeoutMs' | 'releaseWhenIdle' | 'recycleAfterMs'>;
 
 /** What the manager needs from the client it works for. */
 export interface ConnectionManagerContext {
@@ -35,6 +37,8 @@ export interface ConnectionManagerContext {
  */
 export class ConnectionManager {
   #current: LiveConnection | undefined;
+  /** Recycled connections whose subscriptions are moving to the current one. */
+  readonly #retired = new Set<LiveConnection>();
   #connecting: Promise<LiveConnection> | undefined;
   #connectionCount = 0;
   #addressIndex = 0;
@@ -104,7 +108,7 @@ export class ConnectionManager {
    */
   async release(deadline = Deadline.after(this.options.closeTimeoutMs)): Promise<void> {
     await this.#settleAttempt(deadline);
-    await this.#closeCurrent(deadline);
+    await Promise.all([this.#closeCurrent(deadline), ...[...this.#retired].map((live) => this.#closeLive(live, deadline))]);
   }
 
   /** Lets an attempt in progress end first, so that its connection is the one closed (after shutDown, it ends at once). */
@@ -117,7 +121,13 @@ export class ConnectionManager {
     const live = this.#current;
     if (!live) return;
     this.#current = undefined;
+    await this.#closeLive(live, deadline);
+  }
+
+  async #closeLive(live: LiveConnection, deadline: Deadline): Promise<void> {
+    this.#retired.delete(live);
     live.released = true;
+    live.stopRecycling?.();
     if (!(await deadline.settles(live.connection.close()))) {
       abandonConnection(live.connection, new Error(`the broker did not confirm closing the connection within ${this.options.closeTimeoutMs} ms`));
     }
@@ -128,12 +138,15 @@ export class ConnectionManager {
     const { events, redactor } = this.context;
     for (let attempt = 1; ; attempt++) {
       if (this.#shutDown) throw new ClientClosedError();
-      const address = addresses[this.#addressIndex % addresses.length]!;
+      let address = addresses[this.#addressIndex % addresses.length]!;
       try {
+        // One deadline for asking the credentials provider and connecting.
+        const deadline = Deadline.after(connectTimeoutMs);
+        address = await this.#login(address);
         const connection = await connectWithin(
           address,
           { noDelay: true, timeout: connectTimeoutMs, clientProperties: { connection_name: connectionName } },
-          { timeoutMs: connectTimeoutMs, signal: this.#abort.signal },
+          { timeoutMs: Math.max(1, deadline.remainingMs), signal: this.#abort.signal },
         );
         if (this.#shutDown) {
           await connection.close().catch(() => undefined);
@@ -144,7 +157,9 @@ export class ConnectionManager {
         if (caught instanceof ClientClosedError) throw caught;
         const cause = redactor.error(caught instanceof Error ? caught : new Error(String(caught)));
         const failure = classifyConnectFailure(cause, address);
-        if (failure.permanent) throw this.#gaveUp(`broker ${address.display}: ${failure.description}`, cause, failure.permanent);
+        // With a provider, a refused login may be a password rotated meanwhile: the next attempt asks it again.
+        const permanent = failure.permanent === 'credentials-refused' && this.options.credentials ? undefined : failure.permanent;
+        if (permanent) throw this.#gaveUp(`broker ${address.display}: ${failure.description}`, cause, permanent);
         if (attempt >= reconnect.maxAttempts) {
           const tried = addresses.map((a) => a.display).join(', ');
           throw this.#gaveUp(`could not connect to ${tried} after ${attempt} attempts (reconnect.maxAttempts): ${failure.description}`, cause, 'attempts-exhausted');
@@ -156,6 +171,15 @@ export class ConnectionManager {
         await sleep(delayMs, this.#abort.signal);
       }
     }
+  }
+
+  /** `address` with the login from the credentials provider, if there is one, remembered for redaction. */
+  async #login(address: BrokerAddress): Promise<BrokerAddress> {
+    const provider = this.options.credentials;
+    if (!provider) return address;
+    const withLogin = await withProvidedCredentials(provider, address, { timeoutMs: this.options.connectTimeoutMs, signal: this.#abort.signal });
+    this.context.redactor.remember(withLogin);
+    return withLogin;
   }
 
   #gaveUp(message: string, cause: Error, reason: ConnectionFailedError['reason']): ConnectionFailedError {
@@ -176,6 +200,10 @@ export class ConnectionManager {
       closed: new Promise((resolve) => {
         markClosed = resolve;
       }),
+      retirement: new Retirement(),
+      get retiring() {
+        return this.retirement.started;
+      },
     };
     connection.on('error', () => {
       // Always followed by 'close', which carries the same error.
@@ -185,13 +213,31 @@ export class ConnectionManager {
       live.lost = true;
       markClosed(error);
       if (this.#current === live) this.#current = undefined;
+      this.#retired.delete(live);
+      live.stopRecycling?.();
       if (!live.released) events.emit('disconnected', { url, error: error ? redactor.error(error) : undefined });
     });
     connection.on('blocked', (reason) => events.emit('blocked', reason));
     connection.on('unblocked', () => events.emit('unblocked'));
     this.#current = live;
+    if (this.options.recycleAfterMs !== undefined) live.stopRecycling = scheduleRecycle(this.options.recycleAfterMs, () => this.#recycle(live));
     events.emit('connected', { url, connectionName: this.options.connectionName });
     return live;
+  }
+
+  /**
+   * Retires `live`: the next `acquire()` opens a new connection, each
+   * subscription moves to it (make-before-break), and `live` is closed once
+   * they had time to (a connect and a close timeout), or at once when unused.
+   */
+  #recycle(live: LiveConnection): void {
+    if (live.lost || this.#current !== live || this.#shutDown) return;
+    this.#current = undefined;
+    this.#retired.add(live);
+    live.retirement.start();
+    const closeAfterMs = this.context.inUse() ? this.options.connectTimeoutMs + this.options.closeTimeoutMs : 0;
+    // Unreferenced: `release()` closes it at once on close(), and a closed client must not keep the process alive.
+    setTimeout(() => void this.#closeLive(live, Deadline.after(this.options.closeTimeoutMs)), closeAfterMs).unref();
   }
 }
 
@@ -199,4 +245,6 @@ interface LiveConnection extends ConnectionHandle {
   readonly url: string;
   lost: boolean;
   released?: boolean;
+  readonly retirement: Retirement;
+  stopRecycling?: () => void;
 }

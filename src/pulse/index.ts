@@ -3,6 +3,7 @@ export { PulseClient, type QueueStatus } from './pulse-client.js';
 export type { PulseClientEvents } from './client-events.js';
 export { LOCAL_BROKER_URL, optionsFromEnv, type PulseClientOptions } from './client-options.js';
 export { BrokerAddress } from './broker-address.js';
+export { CredentialsProviderError, type PulseCredentials, type PulseCredentialsProvider } from './credentials-provider.js';
 export { redactUrl, type ConnectionParameter } from './broker-url.js';
 export { jsonLineLogger, type LogLevel, type PulseLogger } from './logger.js';
 export type { BackoffOptions } from './backoff.js';
@@ -47,6 +48,7 @@ export { HeartbeatTimeoutError } from './heartbeat-watchdog.js';
 // Stale bindings on durable queues (QueueOptions.staleBindings).
 export { StaleBindingsError } from './stale-bindings/bindings-reader.js';
 export type { StaleBindingsOptions, StaleBindingsPolicy } from './stale-bindings/options.js';
+export { QueueDeletedError } from './queue-watch.js';
 export { ConnectTimeoutError } from './bounded-connect.js';
 // Transport seam: the embedded broker and custom transports plug in here.
 export { registerConnector, UnsupportedSchemeError } from './connectors.js';

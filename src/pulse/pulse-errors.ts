@@ -70,9 +70,12 @@ export class StaleDeliveryError extends Error {
 
 /** The broker cancelled a consumer (its queue was deleted, e.g. by the Pulse guardian); the listener re-declares and resumes. */
 export class ConsumerCancelledError extends Error {
-  override readonly name = 'ConsumerCancelledError';
-  constructor(readonly queue: string) {
-    super(`the broker cancelled the consumer on ${queue} (queue deleted?); messages in it are lost; re-declaring and resuming`);
+  override readonly name: string = 'ConsumerCancelledError';
+  constructor(
+    readonly queue: string,
+    message = `the broker cancelled the consumer on ${queue} (queue deleted?); messages in it are lost; re-declaring and resuming`,
+  ) {
+    super(message);
   }
 
   toJSON(): PulseErrorJson {
@@ -109,7 +112,7 @@ export class QueueSetupError extends Error {
     step: string,
     options: { cause: unknown },
   ) {
-    super(`${step} for ${queue} failed: ${causeText(options.cause)}${hint(code)}`, options);
+    super(`${step} for ${queue} failed: ${causeText(options.cause)}${hint(code, options.cause)}`, options);
   }
 
   toJSON(): PulseErrorJson {
@@ -117,8 +120,22 @@ export class QueueSetupError extends Error {
   }
 }
 
-function hint(code: number | undefined): string {
-  if (code === 406) return ' (the queue exists with different arguments: delete it or use another queueName)';
+/** Queue arguments as the broker names them in a 406, and the option that sets each. */
+const OPTION_OF_ARGUMENT: Readonly<Record<string, string>> = {
+  'x-expires': 'expires',
+  'x-max-length': 'maxLength',
+  'x-overflow': 'overflow',
+  'x-queue-type': 'queueType',
+  'x-dead-letter-exchange': 'deadLetter.exchange',
+};
+
+function hint(code: number | undefined, cause: unknown): string {
+  if (code === 406) {
+    const argument = /inequivalent arg '([^']+)'/.exec(String((cause as Error | undefined)?.message ?? ''))?.[1];
+    const option = argument === undefined ? undefined : OPTION_OF_ARGUMENT[argument];
+    const which = option ? `a different ${option} (${argument})` : 'different arguments';
+    return ` (the queue exists with ${which}: delete it or use another queueName)`;
+  }
   if (code === 404) return ' (does the exchange exist?)';
   if (code === 403) return ' (Pulse users may only create queue/<username>/... and exchange/<username>/...)';
   return '';

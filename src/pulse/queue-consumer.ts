@@ -6,6 +6,7 @@ import type { MessageDecoder } from './message-decoder.js';
 import { amqpCode, ChannelClosedError, ClientClosedError, ConnectionFailedError, ConsumerCancelledError, QueueSetupError } from './pulse-errors.js';
 import type { ReceivedMessage } from './pulse-message.js';
 import type { QueueDeclaration } from './queue-options.js';
+import { QueueDeletedError, queueIsGone } from './queue-watch.js';
 import { Deadline } from './deadline.js';
 import { RetryPublisher, type RetryRoute } from './retry-queue.js';
 import { sleep } from './sleep.js';
@@ -22,6 +23,8 @@ export interface ConnectionHandle {
   readonly lost: boolean;
   /** Resolves when this connection closes. */
   readonly closed: Promise<Error | undefined>;
+  /** Resolves when the connection is recycled (`recycleAfterMs`): move to a new one, then let go of this one. */
+  readonly retiring: Promise<void>;
 }
 
 /** What a consumer needs from its client. */
@@ -164,6 +167,8 @@ export class QueueConsumer {
 
   async #run(): Promise<void> {
     let attempt = 0;
+    // The channel on a recycled connection, consuming until its successor does.
+    let retiring: ActiveChannel | undefined;
     while (this.#state === 'running') {
       let end: ChannelEnd | undefined;
       let handle: ConnectionHandle | undefined;
@@ -171,8 +176,19 @@ export class QueueConsumer {
         handle = await this.host.acquireConnection();
         if (this.#state !== 'running') return;
         const active = await this.#establish(handle);
+        if (retiring) void this.#retire(retiring);
+        retiring = undefined;
         if (!active) continue;
-        end = await Promise.race([active.ended, handle.closed.then((error): ChannelEnd => ({ kind: 'connection-lost', ...(error ? { error } : {}) }))]);
+        const ending = await Promise.race([
+          active.ended,
+          handle.closed.then((error): ChannelEnd => ({ kind: 'connection-lost', ...(error ? { error } : {}) })),
+          handle.retiring.then(() => 'recycle' as const),
+        ]);
+        if (ending === 'recycle') {
+          retiring = active;
+          continue;
+        }
+        end = ending;
         active.end(end);
         if (Date.now() - active.openedAt >= STABLE_CHANNEL_MS) attempt = 0;
       } catch (error) {
@@ -187,6 +203,20 @@ export class QueueConsumer {
       attempt++;
       await sleep(backoffDelay(this.host.backoff, attempt), this.#abort.signal);
     }
+  }
+
+  /**
+   * Lets go of a channel on a recycled connection once its successor consumes:
+   * no new deliveries, those delivered settle (by `closeTimeoutMs`), then the
+   * close requeues whatever is still unsettled.
+   */
+  async #retire(active: ActiveChannel): Promise<void> {
+    const deadline = Deadline.after(this.host.closeTimeoutMs);
+    await this.#bestEffort(() => active.channel.cancel(active.consumerTag), deadline);
+    await deadline.within(active.idle());
+    active.flushAcks();
+    active.end({ kind: 'closed' });
+    await this.#bestEffort(() => active.channel.close(), deadline);
   }
 
   #finish(notify: () => void): void {
@@ -284,12 +314,22 @@ export class QueueConsumer {
     await step('binding the dead-letter queue', () => channel.bindQueue(deadLetterQueue, deadLetterExchange, '#'));
   }
 
+  /**
+   * Server-side cancel: usually the queue was deleted (the guardian), else its
+   * node went away. Says which (one event per cancel), then resumes, which
+   * re-declares the queue and its bindings.
+   */
+  async #cancelledByBroker(active: ActiveChannel): Promise<void> {
+    const handle = this.#queueHandle;
+    const gone = handle && !handle.lost ? await queueIsGone(handle.connection, active.queue, Deadline.after(this.host.closeTimeoutMs)) : undefined;
+    this.host.report(gone ? new QueueDeletedError(active.queue) : new ConsumerCancelledError(active.queue));
+    active.end({ kind: 'cancelled' });
+    void closeQuietly(active.channel);
+  }
+
   #onMessage(active: ActiveChannel, raw: AmqpMessage | null): void {
     if (raw === null) {
-      // Server-side cancel: the queue was deleted (or its node went away).
-      this.host.report(new ConsumerCancelledError(active.queue));
-      active.end({ kind: 'cancelled' });
-      void closeQuietly(active.channel);
+      void this.#cancelledByBroker(active);
       return;
     }
     if (!active.alive) return;

@@ -39,6 +39,14 @@ export interface QueueOptions extends DecodeOptions, StaleBindingsOptions {
    * `queue/<namespace>/<queue>` bound to it with `#`. Without it they are dropped.
    */
   readonly deadLetter?: { readonly exchange: string; readonly queue?: string };
+  /**
+   * Named queues only: the broker deletes the queue, with its messages, once
+   * it has had no consumer for this many milliseconds (RabbitMQ's queue TTL,
+   * `x-expires`), so a retired bot's queue does not grow until the guardian
+   * deletes it. Longer than any downtime you want to survive: messages
+   * published after it is gone are lost. An integer 1 to 4294967295.
+   */
+  readonly expires?: number;
 }
 
 /** A queue declaration resolved against a namespace, ready to assert on any connection. */
@@ -99,6 +107,9 @@ export function resolveQueueOptions(namespace: string, options: QueueOptions): Q
 
   if (options.queueName === undefined) {
     resolveStaleBindings(options, undefined);
+    if (options.expires !== undefined) {
+      throw new PulseConfigError('expires', 'only applies to named queues (give queueName): an unnamed queue is deleted with its connection anyway');
+    }
     if (options.queueType === 'quorum') {
       throw new PulseConfigError('queueType', 'quorum queues must be named: give queueName (an unnamed queue is exclusive, which quorum queues cannot be)');
     }
@@ -116,6 +127,7 @@ export function resolveQueueOptions(namespace: string, options: QueueOptions): Q
       nameFor: () => `queue/${namespace}/ephemeral-${randomBytes(8).toString('hex')}`,
     };
   }
+  if (options.expires !== undefined) args['x-expires'] = checkExpires(options.expires);
   const name = `queue/${namespace}/${checkShortName('queueName', options.queueName, 'queue/')}`;
   if (Buffer.byteLength(name) > 255) throw new PulseConfigError('queueName', `makes a queue name of ${Buffer.byteLength(name)} bytes; the limit is 255`);
   const queueType = options.queueType ?? 'quorum';
@@ -135,6 +147,16 @@ export function resolveQueueOptions(namespace: string, options: QueueOptions): Q
     ...(staleBindings ? { staleBindings } : {}),
     nameFor: () => name,
   };
+}
+
+/** RabbitMQ refuses 0 and anything above 2^32 - 1 ms (about 49.7 days). */
+const MAX_EXPIRES_MS = 4_294_967_295;
+
+function checkExpires(expires: unknown): number {
+  if (typeof expires !== 'number' || !Number.isInteger(expires) || expires < 1 || expires > MAX_EXPIRES_MS) {
+    throw new PulseConfigError('expires', `must be an integer number of milliseconds 1-${MAX_EXPIRES_MS} (about 49.7 days), got ${String(expires)}`);
+  }
+  return expires;
 }
 
 function checkShortName(field: string, value: unknown, fullPrefix: string): string {

@@ -32,6 +32,13 @@ export {
   type TemporaryCredentials,
   type TemporaryCredentialsOptions,
 } from './temporary-credentials.js';
+export {
+  renewingCredentials,
+  temporaryCredentialsProvider,
+  type ExpiringCredentials,
+  type RenewingCredentialsOptions,
+  type TemporaryCredentialsProviderOptions,
+} from './renewing-credentials.js';
 
 // Scopes: satisfaction (taskcluster-lib-scopes) and what credentials are, to check before acting.
 export * from './scopes/index.js';

@@ -9,17 +9,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   type AmqpChannel,
-  type AmqpConnection,
   ConsumerCancelledError,
   PulseClient,
   type PulseClientOptions,
   type PulseMessage,
   QueueSetupError,
   redactUrl,
-  registerConnector,
 } from '../../src/pulse/index.js';
 import { useBrokerSuite } from './broker-suite.js';
 import type { BrokerTarget } from './broker-target.js';
+import { registerTappedConnector } from './channel-tap.js';
 import { consumingOn, eventually } from './rabbit.js';
 import { privateQueueEvents, publishCompleted } from './rabbit-fixtures.js';
 
@@ -131,17 +130,7 @@ export function defineReliabilitySuite(target: BrokerTarget): void {
       // A connector that keeps the channels it hands out, so the test can make the broker close one.
       const channels: AmqpChannel[] = [];
       const scheme = `faulty-${target.name.replace(/\W+/g, '-').toLowerCase()}:`;
-      registerConnector(scheme, async (_url, socketOptions) => {
-        const name = socketOptions.clientProperties?.['connection_name'];
-        const connection: AmqpConnection = await target.connect(typeof name === 'string' ? name : undefined);
-        const createChannel = connection.createChannel.bind(connection);
-        connection.createChannel = async () => {
-          const channel = await createChannel();
-          channels.push(channel);
-          return channel;
-        };
-        return connection;
-      });
+      registerTappedConnector(target, scheme, (channel) => channels.push(channel));
       const client = newClient({ url: `${scheme}//guest:guest@localhost` });
       const channelErrors: Error[] = [];
       client.on('error', (e) => e.name === 'ChannelClosedError' && channelErrors.push(e));

@@ -60,6 +60,12 @@ async function refusedConnections(config: SweepConfig, evidence: Evidence): Prom
     ],
     ['right password, closed port', new PulseClient({ url: brokerUrl(config, { port: 1 }), ...QUICK, reconnect: { initialDelayMs: 10, maxAttempts: 3 } })],
     ['right password, closed port, logger', new PulseClient({ urls: [brokerUrl(config, { port: 1, encoded: true })], logger: logged.logger, ...QUICK, reconnect: { initialDelayMs: 10, maxAttempts: 2 } })],
+    // Credentials from a provider: refused (retried, then given up), and a provider whose error quotes a URL with the password.
+    ['wrong password from a credentials provider', providerClient(config, () => ({ username: config.user, password: config.wrongPassword }))],
+    [
+      'credentials provider failing, logger',
+      providerClient(config, () => Promise.reject(new Error(`vault answered 503 for ${brokerUrl(config)}`)), logged.logger),
+    ],
   ];
   await Promise.all(
     clients.map(async ([label, client]) => {
@@ -70,6 +76,17 @@ async function refusedConnections(config: SweepConfig, evidence: Evidence): Prom
     }),
   );
   evidence.record('pulse: logger records of refused connections', logged.entries);
+}
+
+function providerClient(config: SweepConfig, credentials: PulseClientOptions['credentials'], logger?: PulseClientOptions['logger']): PulseClient {
+  return new PulseClient({
+    url: `amqp://127.0.0.1:5672/${encodeURIComponent(config.vhost)}`,
+    namespace: config.user,
+    credentials,
+    ...(logger ? { logger } : {}),
+    ...QUICK,
+    reconnect: { initialDelayMs: 10, maxAttempts: 3 },
+  });
 }
 
 async function publisherFailures(config: SweepConfig, evidence: Evidence): Promise<void> {
