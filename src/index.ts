@@ -214,3 +214,16 @@ export {
   type SettledByHandlerOutcome,
   type SettleResult,
 } from './pulse/index.js';
+
+// Health: client.health() and a probe endpoint; queue-depth warnings.
+export {
+  startHealthServer,
+  type HealthServer,
+  type HealthServerOptions,
+  type PulseHealth,
+  type QueueDepthEvent,
+  type QueueDepthHealth,
+  type QueueDepthLevel,
+  type QueueDepthOptions,
+  type SubscriptionHealth,
+} from './pulse/index.js';

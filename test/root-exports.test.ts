@@ -34,6 +34,8 @@ const ROOT_VALUES = {
     'DeliveryLimitError', 'HandlerTimeoutError', 'HeartbeatTimeoutError', 'MalformedMessageError', 'MessageReleasedError',
     'PulseConfigError', 'QueueSetupError', 'RetryDelayError', 'StaleDeliveryError', 'UnboundMessageError', 'UnsupportedSchemeError',
   ],
+  // A bot's probes: client.health() behind /healthz and /readyz.
+  health: ['startHealthServer'],
 };
 
 const ROOT_TYPES = {
@@ -61,6 +63,7 @@ const ROOT_TYPES = {
     'PulseMessage', 'PulseMessageJson', 'SettleResult', 'CauseJson', 'PulseErrorJson', 'DecodeOptions', 'ConnectionFailure',
     'DeliveryInfo', 'ReleaseReason',
   ],
+  health: ['HealthServer', 'HealthServerOptions', 'PulseHealth', 'QueueDepthEvent', 'QueueDepthHealth', 'QueueDepthLevel', 'QueueDepthOptions', 'SubscriptionHealth'],
 };
 
 /** Re-exported whole: the generated payload types (`QueueTypes`, ...), types only. */

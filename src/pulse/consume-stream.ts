@@ -8,6 +8,7 @@ import type { Bindings, ReceivedMessage } from './pulse-message.js';
 import { DEFAULT_PREFETCH, resolveQueueOptions } from './queue-options.js';
 import { Observable } from './rxjs-core.js';
 import { runConsumer, type StreamContext } from './stream-context.js';
+import { timedHandler } from './telemetry/timed-handler.js';
 
 export type { ConsumeHandler, ConsumeOptions } from './consume-options.js';
 export type { ConsumeOutcome } from './consume-outcome.js';
@@ -24,12 +25,15 @@ export function consumeStream<R>(
   const settings = resolveConsumeSettings(options);
   const declaration = resolveQueueOptions(context.namespace, { ...options, prefetch: options.prefetch ?? Math.max(DEFAULT_PREFETCH, settings.concurrency * 2) });
   const decoder = new MessageDecoder(list, options);
-  const run = handler as unknown as (message: ReceivedMessage) => R | PromiseLike<R> | Observable<R>;
+  const metrics = context.metricsFor(declaration.nameFor());
+  const untimed = handler as unknown as (message: ReceivedMessage) => R | PromiseLike<R> | Observable<R>;
+  const run = metrics ? timedHandler(untimed, metrics) : untimed;
 
   return new Observable<ConsumeOutcome<ReceivedMessage, R>>((subscriber) => {
     if (settings.signal?.aborted) return subscriber.complete();
     const session = new ConsumeSession(run, settings, declaration, {
       emit: (outcome) => {
+        metrics?.outcome(outcome);
         if (subscriber.closed) return false;
         subscriber.next(outcome);
         return true;

@@ -41,6 +41,11 @@ export {
   type ReleaseReason,
 } from './pulse-errors.js';
 export { HeartbeatTimeoutError } from './heartbeat-watchdog.js';
+// Health and queue depth (metrics go through OpenTelemetry's API: see docs/observability.md).
+export { startHealthServer, type HealthServer, type HealthServerOptions } from './health/health-server.js';
+export type { PulseHealth, QueueDepthHealth, SubscriptionHealth } from './health/client-health.js';
+export type { QueueDepthLevel, QueueDepthOptions } from './health/queue-depth-options.js';
+export type { QueueDepthEvent } from './health/queue-depth-monitor.js';
 export { ConnectTimeoutError } from './bounded-connect.js';
 // Transport seam: the embedded broker and custom transports plug in here.
 export { registerConnector, UnsupportedSchemeError } from './connectors.js';
