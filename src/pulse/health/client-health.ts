@@ -59,7 +59,8 @@ export interface HealthInput {
 }
 
 export function healthOf(input: HealthInput): PulseHealth {
-  const subscriptions = [...input.subscriptions].map((monitor): SubscriptionHealth => {
+  const monitors = [...input.subscriptions];
+  const subscriptions = monitors.map((monitor): SubscriptionHealth => {
     const queue = monitor.consumer.queueName;
     const sample = queue === undefined ? undefined : input.samples.get(queue);
     return {
@@ -76,7 +77,7 @@ export function healthOf(input: HealthInput): PulseHealth {
   const ready = input.connected && subscriptions.length > 0 && consuming === subscriptions.length;
   const status =
     !live || levels.has('critical') ? 'failing' : (!input.connected && subscriptions.length > 0) || consuming < subscriptions.length || levels.has('warn') ? 'degraded' : 'ok';
-  const last = Math.max(...[...input.subscriptions].map((m) => m.lastMessageAt ?? -Infinity));
+  const last = Math.max(...monitors.map((m) => m.lastMessageAt ?? -Infinity));
   return {
     status,
     live,

@@ -4,12 +4,16 @@
  * Messages go through consume() on the real broker (handled, retried,
  * dead-lettered, dropped), a fault (the link dropped by a TCP proxy) makes a
  * reconnection and a redelivery, and a backlog crosses the depth limits.
+ * REST calls (to a local server verifying Hawk) are measured per attempt.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { metrics } from '@opentelemetry/api';
 import type { Subscription } from 'rxjs';
 import { QueueEvents } from '../src/generated/exchanges/queue.js';
+import { Queue, TaskclusterError } from '../src/index.js';
+import { sendJson, startHawkServer } from './support/hawk-server.js';
+import { CLIENTS, FAST_RETRIES, ISSUER } from './support/rest-fixtures.js';
 import type { PulseClient, QueueDepthEvent } from '../src/pulse/index.js';
 import { startPrometheus, scrape, total, type PrometheusEndpoint } from './support/prometheus.js';
 import { eventually, uniqueName } from './support/rabbit.js';
@@ -181,6 +185,49 @@ describe('metrics through OpenTelemetry, read from a Prometheus endpoint', () =>
 async function consumers(client: PulseClient, queue: string): Promise<number> {
   return client.queueStatus(queue).then((status) => status.consumerCount, () => 0);
 }
+
+describe('REST calls through OpenTelemetry', () => {
+  let prometheus: PrometheusEndpoint;
+  before(async () => {
+    prometheus = await startPrometheus();
+    assert.ok(metrics.setGlobalMeterProvider(prometheus.provider));
+  });
+  after(async () => {
+    metrics.disable();
+    await prometheus.close();
+  });
+
+  test('http.client.request.duration per attempt, by service, API method, status and server', async () => {
+    let seen = 0;
+    const server = await startHawkServer(CLIENTS, (request, response) => {
+      if (request.path.endsWith('/ping')) return sendJson(response, ++seen === 1 ? 503 : 200, seen === 1 ? { code: 'Unavailable', message: 'busy' } : { alive: true });
+      sendJson(response, 404, { code: 'ResourceNotFound', message: 'no such task' });
+    });
+    try {
+      const queue = new Queue({ rootUrl: server.rootUrl, credentials: ISSUER, ...FAST_RETRIES });
+      await queue.ping();
+      await assert.rejects(queue.task('aaaaaaaaaaaaaaaaaaaaaa'), TaskclusterError);
+      const samples = await scrape(prometheus.url);
+      const port = new URL(server.rootUrl).port;
+      const call = (method: string, status: string) => ({
+        tc_pulse_rest_service: 'queue',
+        tc_pulse_rest_method: method,
+        http_request_method: 'GET',
+        http_response_status_code: status,
+        server_address: '127.0.0.1',
+        server_port: port,
+      });
+      assert.equal(total(samples, 'http_client_request_duration_count', { ...call('ping', '503'), error_type: '503' }), 1);
+      assert.equal(total(samples, 'http_client_request_duration_count', call('ping', '200')), 1);
+      assert.equal(total(samples, 'http_client_request_duration_count', { ...call('task', '404'), error_type: '404' }), 1);
+      assert.ok(total(samples, 'http_client_request_duration_sum', call('ping', '200')) > 0);
+      // The method's name, never its URL (task ids would make a series per task).
+      assert.ok(!samples.some((sample) => Object.values(sample.labels).some((value) => value.includes('aaaaaaaaaaaaaaaaaaaaaa'))));
+    } finally {
+      await server.close();
+    }
+  });
+});
 
 function pick(event: QueueDepthEvent) {
   const { queue, level, previousLevel, warnAt, criticalAt } = event;
