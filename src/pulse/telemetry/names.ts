@@ -16,7 +16,7 @@ export const METRIC = {
   handlerFailures: 'tc_pulse.consume.handler_failures',
   /** Counter: messages the broker delivered again. */
   redelivered: 'tc_pulse.messages.redelivered',
-  /** Histogram, seconds: now minus the time of the event the message reports. */
+  /** Gauge, seconds: delivery time minus the time of the event the last message reported. */
   lag: 'tc_pulse.message.lag',
   /** Gauge: messages ready in the queue, as last sampled. */
   queueDepth: 'tc_pulse.queue.messages',
@@ -46,5 +46,3 @@ export const ATTR = {
 
 /** Buckets for durations in seconds, as the messaging conventions recommend. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
-/** Lag spans seconds to hours (a backlog after downtime). */
-export const LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400];

@@ -1,42 +1,53 @@
-import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
+import type { Attributes, Histogram } from '@opentelemetry/api';
 import type { ConsumeOutcome } from '../consume-outcome.js';
 import type { ReceivedMessage } from '../pulse-message.js';
 import { amqpTimestampMs, eventTimeReader, type EventTimeReader } from './event-time.js';
 import { ATTR } from './names.js';
 
-/** The instruments a subscription records on (created once per client). */
-export interface MessageInstruments {
-  readonly consumed: Counter;
-  readonly redelivered: Counter;
-  readonly outcomes: Counter;
-  readonly handlerFailures: Counter;
+/** The histogram a subscription records on (created once per client). */
+export interface MessageHistograms {
   readonly processDuration: Histogram;
-  readonly lag: Histogram;
 }
 
-/** Attribute sets of one (exchange, queue), made once and reused for every message. */
-class ExchangeLabels {
+/** A count and the attribute set it is reported with. */
+export interface Tally {
+  readonly attributes: Attributes;
+  count: number;
+}
+
+/**
+ * Everything recorded for one (exchange, queue): attribute sets made once,
+ * and the counters' running totals. Counting is a plain increment on the hot
+ * path; the SDK reads the totals (asynchronous counters) and the last lag
+ * (a gauge) when it collects, rather than hashing an attribute set per
+ * message. Only the handler's duration is a histogram, recorded per run.
+ */
+export class ExchangeLabels {
   readonly base: Attributes;
-  readonly received: Attributes;
   readonly processed: Attributes;
   readonly eventTime: EventTimeReader;
-  readonly #outcomes = new Map<string, Attributes>();
-  readonly #failures = new Map<string, Attributes>();
+  readonly consumed: Tally;
+  readonly redelivered: Tally;
+  /** Seconds between the event and the delivery of the last message that carried a time; undefined before one. */
+  lagSeconds: number | undefined;
+  readonly outcomes = new Map<string, Tally>();
+  readonly failures = new Map<string, Tally>();
   readonly #failedRuns = new Map<string, Attributes>();
 
   constructor(exchange: string, queue: string) {
     this.base = { [ATTR.system]: 'rabbitmq', [ATTR.destination]: exchange, [ATTR.subscription]: queue };
-    this.received = { ...this.base, [ATTR.operationName]: 'deliver', [ATTR.operationType]: 'receive' };
     this.processed = { ...this.base, [ATTR.operationName]: 'process', [ATTR.operationType]: 'process' };
+    this.consumed = { attributes: { ...this.base, [ATTR.operationName]: 'deliver', [ATTR.operationType]: 'receive' }, count: 0 };
+    this.redelivered = { attributes: this.base, count: 0 };
     this.eventTime = eventTimeReader(exchange);
   }
 
-  outcome(status: string): Attributes {
-    return cached(this.#outcomes, status, () => ({ ...this.base, [ATTR.outcome]: status }));
+  outcome(status: string): Tally {
+    return cached(this.outcomes, status, () => ({ attributes: { ...this.base, [ATTR.outcome]: status }, count: 0 }));
   }
 
-  failure(errorType: string): Attributes {
-    return cached(this.#failures, errorType, () => ({ ...this.base, [ATTR.errorType]: errorType }));
+  failure(errorType: string): Tally {
+    return cached(this.failures, errorType, () => ({ attributes: { ...this.base, [ATTR.errorType]: errorType }, count: 0 }));
   }
 
   failedRun(errorType: string): Attributes {
@@ -45,41 +56,41 @@ class ExchangeLabels {
 }
 
 /**
- * The metrics of one `listen()`/`consume()` subscription. `queue` is its
- * queue's stable label (an ephemeral queue's random name would make a new
- * series on every reconnection).
+ * The metrics of one `listen()`/`consume()` subscription. `labelsOf` gives the
+ * client's shared record of an (exchange, queue), so totals survive the
+ * subscription; a local map keeps the lookup to one per message.
  */
 export class SubscriptionMetrics {
   readonly #byExchange = new Map<string, ExchangeLabels>();
 
   constructor(
-    private readonly instruments: MessageInstruments,
-    private readonly queue: string,
+    private readonly histograms: MessageHistograms,
+    private readonly labelsOf: (exchange: string) => ExchangeLabels,
   ) {}
 
   received(message: ReceivedMessage): void {
     const labels = this.#labels(message.exchange);
-    this.instruments.consumed.add(1, labels.received);
-    if (message.redelivered) this.instruments.redelivered.add(1, labels.base);
+    labels.consumed.count++;
+    if (message.redelivered) labels.redelivered.count++;
     const at = labels.eventTime(message.payload) ?? amqpTimestampMs(message.raw.properties.timestamp);
-    if (at !== undefined) this.instruments.lag.record(Math.max(0, Date.now() - at) / 1000, labels.base);
+    if (at !== undefined) labels.lagSeconds = Math.max(0, Date.now() - at) / 1000;
   }
 
   /** The handler ran for `seconds`; `error` if it failed. */
   processed(message: ReceivedMessage, seconds: number, failed: boolean, error: unknown): void {
     const labels = this.#labels(message.exchange);
-    this.instruments.processDuration.record(seconds, failed ? labels.failedRun(errorType(error)) : labels.processed);
+    this.histograms.processDuration.record(seconds, failed ? labels.failedRun(errorType(error)) : labels.processed);
   }
 
   outcome(outcome: ConsumeOutcome<ReceivedMessage, unknown>): void {
     const labels = this.#labels(outcome.message.exchange);
-    this.instruments.outcomes.add(1, labels.outcome(outcome.status));
-    if (handlerFailed(outcome)) this.instruments.handlerFailures.add(1, labels.failure(errorType((outcome as { readonly error?: unknown }).error)));
+    labels.outcome(outcome.status).count++;
+    if (handlerFailed(outcome)) labels.failure(errorType((outcome as { readonly error?: unknown }).error)).count++;
   }
 
   #labels(exchange: string): ExchangeLabels {
     let labels = this.#byExchange.get(exchange);
-    if (labels === undefined) this.#byExchange.set(exchange, (labels = new ExchangeLabels(exchange, this.queue)));
+    if (labels === undefined) this.#byExchange.set(exchange, (labels = this.labelsOf(exchange)));
     return labels;
   }
 }
@@ -96,7 +107,7 @@ function errorType(error: unknown): string {
   return error instanceof Error ? error.name : '_OTHER';
 }
 
-function cached<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+export function cached<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   let value = map.get(key);
   if (value === undefined) map.set(key, (value = make()));
   return value;
