@@ -13,7 +13,8 @@ export class SubscriptionMonitor {
   ) {}
 
   received(message: ReceivedMessage): void {
-    this.lastMessageAt = Date.now();
-    this.metrics?.received(message);
+    const now = Date.now();
+    this.lastMessageAt = now;
+    this.metrics?.received(message, now);
   }
 }

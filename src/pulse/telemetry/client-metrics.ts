@@ -59,7 +59,8 @@ export class ClientMetrics {
       result.observe(up, state.connected ? 1 : 0, SYSTEM);
       for (const labels of this.#labels.values()) {
         result.observe(consumed, labels.consumed.count, labels.consumed.attributes);
-        if (labels.lagSeconds !== undefined) result.observe(lag, labels.lagSeconds, labels.base);
+        const lagSeconds = labels.lagSeconds();
+        if (lagSeconds !== undefined) result.observe(lag, lagSeconds, labels.base);
         if (labels.redelivered.count > 0) result.observe(redelivered, labels.redelivered.count, labels.redelivered.attributes);
         for (const tally of labels.outcomes.values()) result.observe(outcomes, tally.count, tally.attributes);
         for (const tally of labels.failures.values()) result.observe(failures, tally.count, tally.attributes);

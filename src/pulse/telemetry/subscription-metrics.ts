@@ -28,8 +28,8 @@ export class ExchangeLabels {
   readonly eventTime: EventTimeReader;
   readonly consumed: Tally;
   readonly redelivered: Tally;
-  /** Seconds between the event and the delivery of the last message that carried a time; undefined before one. */
-  lagSeconds: number | undefined;
+  /** The last message delivered (its payload and AMQP timestamp) and when: its lag is worked out only when collected. */
+  last: { payload: unknown; timestamp: unknown; receivedAt: number } | undefined;
   readonly outcomes = new Map<string, Tally>();
   readonly failures = new Map<string, Tally>();
   readonly #failedRuns = new Map<string, Attributes>();
@@ -40,6 +40,14 @@ export class ExchangeLabels {
     this.consumed = { attributes: { ...this.base, [ATTR.operationName]: 'deliver', [ATTR.operationType]: 'receive' }, count: 0 };
     this.redelivered = { attributes: this.base, count: 0 };
     this.eventTime = eventTimeReader(exchange);
+  }
+
+  /** Seconds from the event the last message reported to its delivery; undefined if it carried no time. */
+  lagSeconds(): number | undefined {
+    const last = this.last;
+    if (!last) return undefined;
+    const at = this.eventTime(last.payload) ?? amqpTimestampMs(last.timestamp);
+    return at === undefined ? undefined : Math.max(0, last.receivedAt - at) / 1000;
   }
 
   outcome(status: string): Tally {
@@ -68,12 +76,15 @@ export class SubscriptionMetrics {
     private readonly labelsOf: (exchange: string) => ExchangeLabels,
   ) {}
 
-  received(message: ReceivedMessage): void {
+  /** A message was delivered at `now` (ms since the epoch). */
+  received(message: ReceivedMessage, now: number): void {
     const labels = this.#labels(message.exchange);
     labels.consumed.count++;
     if (message.redelivered) labels.redelivered.count++;
-    const at = labels.eventTime(message.payload) ?? amqpTimestampMs(message.raw.properties.timestamp);
-    if (at !== undefined) labels.lagSeconds = Math.max(0, Date.now() - at) / 1000;
+    const last = (labels.last ??= { payload: undefined, timestamp: undefined, receivedAt: 0 });
+    last.payload = message.payload;
+    last.timestamp = message.raw.properties.timestamp;
+    last.receivedAt = now;
   }
 
   /** The handler ran for `seconds`; `error` if it failed. */
