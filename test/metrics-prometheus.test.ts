@@ -94,10 +94,10 @@ describe('metrics through OpenTelemetry, read from a Prometheus endpoint', () =>
     assert.ok(!samples.some((sample) => Object.values(sample.labels).some((value) => value.includes('good-1'))));
   });
 
-  test('a fault: the link drops mid-handler, the client reconnects and the message comes again, counted', async () => {
+  test('a fault: the link drops mid-handler, attempts fail while it is down, the client reconnects and the message comes again, counted', async () => {
     const proxy = await startTcpProxy();
     try {
-      const client = suite.newClient({ url: proxy.url, reconnect: { initialDelayMs: 50, maxDelayMs: 200 } });
+      const client = suite.newClient({ url: proxy.url, connectTimeoutMs: 300, reconnect: { initialDelayMs: 50, maxDelayMs: 200 } });
       client.on('error', () => undefined);
       const queueName = suite.queueFor('metrics-fault');
       let releaseFirst!: () => void;
@@ -116,7 +116,12 @@ describe('metrics through OpenTelemetry, read from a Prometheus endpoint', () =>
       const before = await scrape(prometheus.url);
       await publish('fault-1');
       await eventually(() => runs === 1, 'the first run');
+      // Down for a while: connection attempts hang in the paused proxy and time out.
+      const attemptFailed = new Promise((resolve) => client.once('reconnecting', resolve));
+      proxy.pause();
       proxy.dropAll();
+      await attemptFailed;
+      proxy.resume();
       await eventually(() => handled.length === 1, 'the redelivered message handled');
       // The first run, let go now, is an outcome too (its ack finds the channel closed).
       releaseFirst();
@@ -126,6 +131,7 @@ describe('metrics through OpenTelemetry, read from a Prometheus endpoint', () =>
       const delta = (name: string, labels = {}) => total(after, name, labels) - total(before, name, labels);
       const here = { messaging_destination_subscription_name: `queue/guest/${queueName}` };
       assert.equal(delta('tc_pulse_connection_reconnects_total'), 1);
+      assert.ok(delta('tc_pulse_connection_failed_attempts_total') >= 1);
       assert.equal(delta('tc_pulse_messages_redelivered_total', here), 1);
       assert.equal(delta('messaging_client_consumed_messages_total', here), 2);
       assert.equal(total(after, 'tc_pulse_consume_outcomes_total', { ...here, tc_pulse_outcome: 'handled' }), 2);
