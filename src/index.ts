@@ -277,3 +277,16 @@ export {
 } from './workflows/index.js';
 // Stale bindings on durable queues: removed, or handed over to a queue per binding set.
 export { StaleBindingsError, type StaleBindingsPolicy } from './pulse/index.js';
+
+// Health: client.health() and a probe endpoint; queue-depth warnings.
+export {
+  startHealthServer,
+  type HealthServer,
+  type HealthServerOptions,
+  type PulseHealth,
+  type QueueDepthEvent,
+  type QueueDepthHealth,
+  type QueueDepthLevel,
+  type QueueDepthOptions,
+  type SubscriptionHealth,
+} from './pulse/index.js';

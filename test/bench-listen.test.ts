@@ -34,7 +34,7 @@ describe('bench:listen contenders, against the real broker', () => {
   });
 
   test('the contenders are ours, both peers, plain amqplib and the ceiling', () => {
-    assert.deepEqual([...NAMES].sort(), ['acm', 'amqplib', 'ceiling', 'consume', 'listen', 'rascal']);
+    assert.deepEqual([...NAMES].sort(), ['acm', 'amqplib', 'ceiling', 'consume', 'consume-otel', 'listen', 'listen-otel', 'rascal']);
     assert.deepEqual([...PEERS].sort(), ['acm', 'rascal']);
   });
 
@@ -95,6 +95,15 @@ describe('bench:listen ratios', () => {
     assert.equal(byWhat['listen() / broker ceiling']!.met, true);
     assert.equal(byWhat['listen() p99 / raw amqplib p99']!.ratio, 2);
     assert.equal(byWhat['listen() p99 / raw amqplib p99']!.met, false);
+  });
+
+  test('the instrumented variants are against the same client without an SDK, in the same run', () => {
+    const rows = targets({ ...summaries, 'listen-otel': summarize([run(26_600, 21)]), 'consume-otel': summarize([run(19_000, 28)]) }, PEERS);
+    const byWhat = Object.fromEntries(rows.map((row) => [row.what, row]));
+    assert.equal(byWhat['listen() with OTel SDK / without']!.ratio, 26_600 / 28_000);
+    assert.equal(byWhat['listen() with OTel SDK / without']!.met, true);
+    assert.equal(byWhat['consume() with OTel SDK / without']!.ratio, 19_000 / 22_000);
+    assert.equal(byWhat['consume() with OTel SDK / without']!.met, false);
   });
 
   test('targets leave out what was not run', () => {

@@ -44,6 +44,8 @@ const ROOT_VALUES = {
   backfill: ['backfill', 'runBackfill', 'BackfillNotFoundError'],
   // Exactly-once effects: the handler wrapper, its default key, its two stores and what it throws.
   dedup: ['deduplicate', 'eventKey', 'MemoryDedupStore', 'RedisDedupStore', 'DedupInProgressError', 'DedupStoreError'],
+  // A bot's probes: client.health() behind /healthz and /readyz.
+  health: ['startHealthServer'],
 };
 
 const ROOT_TYPES = {
@@ -79,6 +81,7 @@ const ROOT_TYPES = {
   dedup: ['Deduplicated', 'DeduplicateOptions', 'DedupStore', 'ClaimResult', 'DedupStoreOperation', 'KeyedEvent', 'MemoryDedupStoreOptions', 'RedisDedupStoreOptions', 'RedisEvalClient'],
   // Following a task group until it resolves (workflows).
   watchTaskGroup: ['ArtifactEvent', 'GroupResolvedEvent', 'TaskGroupEvent', 'TaskGroupEventSource', 'TaskState', 'TaskStateEvent', 'WatchTaskGroupOptions'],
+  health: ['HealthServer', 'HealthServerOptions', 'PulseHealth', 'QueueDepthEvent', 'QueueDepthHealth', 'QueueDepthLevel', 'QueueDepthOptions', 'SubscriptionHealth'],
 };
 
 /** Re-exported whole: the generated payload types (`QueueTypes`, ...), types only. */

@@ -4,7 +4,7 @@
  *   BENCH_ROUNDS           rounds, each running every contender once, in rotating order (3)
  *   BENCH_PREFETCH         prefetch of every contender (100)
  *   BENCH_QUEUE_TYPE       classic | quorum (classic)
- *   BENCH_CONTENDERS       comma-separated names to run (all): ceiling, amqplib, rascal, acm, listen, consume
+ *   BENCH_CONTENDERS       comma-separated names to run (all): ceiling, amqplib, rascal, acm, listen, consume, listen-otel, consume-otel
  *   BENCH_LATENCY_SAMPLES  publish-to-handler round trips per side; 0 skips (2000)
  *   BENCH_MEMORY_MESSAGES  messages streamed through listen() for the heap check; 0 skips (200000)
  *   BENCH_CLIENT           dist | src: our client as built (what users run; the default) or through tsx

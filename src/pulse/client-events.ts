@@ -1,3 +1,5 @@
+import type { QueueDepthEvent } from './health/queue-depth-monitor.js';
+
 /** Lifecycle events of a `PulseClient`. */
 export interface PulseClientEvents {
   /** A connection is open (first or after a reconnection). `url` has its password redacted, as in every event. */
@@ -28,4 +30,10 @@ export interface PulseClientEvents {
   /** The broker stopped reading from this connection (e.g. it is low on memory or disk). */
   blocked: (reason: string) => void;
   unblocked: () => void;
+  /**
+   * A subscribed queue's depth crossed a limit of the `queueDepth` option, up
+   * (`warn`: the Pulse guardian warns; `critical`: it deletes the queue) or
+   * back down (`ok`). Sampled every `queueDepth.sampleIntervalMs`.
+   */
+  'queue-depth': (info: QueueDepthEvent) => void;
 }

@@ -96,6 +96,13 @@ function describeEvent(event: string, info: unknown): LogEntry {
       return { level: 'warn', fields: { event, reason: String(info) }, message: 'the broker blocked this connection' };
     case 'unblocked':
       return { level: 'info', fields: { event }, message: 'the broker unblocked this connection' };
+    case 'queue-depth': {
+      const level = field('level');
+      const fields = { event, queue: field('queue'), messageCount: field('messageCount'), consumerCount: field('consumerCount'), level, previousLevel: field('previousLevel') };
+      if (level === 'critical') return { level: 'error', fields, message: 'queue depth at the critical limit (the Pulse guardian deletes queues this deep)' };
+      if (level === 'warn') return { level: 'warn', fields, message: 'queue depth above the warning limit' };
+      return { level: 'info', fields, message: 'queue depth back below the warning limit' };
+    }
     default:
       return { level: 'debug', fields: { event }, message: undefined };
   }

@@ -5,6 +5,8 @@ import { resolveBackoff } from './backoff.js';
 import { BrokerAddress } from './broker-address.js';
 import { checkScheme } from './connectors.js';
 import type { PulseCredentialsProvider } from './credentials-provider.js';
+import type { MeterProvider } from '@opentelemetry/api';
+import { resolveQueueDepth, type QueueDepthLimits, type QueueDepthOptions } from './health/queue-depth-options.js';
 import type { PulseLogger } from './logger.js';
 import { PulseConfigError } from './pulse-errors.js';
 
@@ -72,6 +74,14 @@ export interface PulseClientOptions {
    * Default: reported errors as JSON lines on stderr, only while nobody listens for `'error'`.
    */
   readonly logger?: PulseLogger;
+  /**
+   * Where the client's OpenTelemetry metrics go. Default: the global meter
+   * provider when the client is created (so install the SDK first); without
+   * an SDK nothing is recorded, at no cost.
+   */
+  readonly meterProvider?: MeterProvider;
+  /** Queue depth sampling and its warning limits (default: the Pulse guardian's, 2,000 and 8,000). */
+  readonly queueDepth?: QueueDepthOptions;
 }
 
 export interface ResolvedClientOptions {
@@ -88,6 +98,8 @@ export interface ResolvedClientOptions {
   readonly releaseWhenIdle: boolean;
   readonly recycleAfterMs: number | undefined;
   readonly logger: PulseLogger | undefined;
+  readonly meterProvider: MeterProvider | undefined;
+  readonly queueDepth: QueueDepthLimits;
 }
 
 const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]+$/;
@@ -171,6 +183,8 @@ export function resolveClientOptions(options: PulseClientOptions): ResolvedClien
     releaseWhenIdle: options.releaseWhenIdle ?? false,
     recycleAfterMs: checkRecycleAfter(options.recycleAfterMs),
     logger: checkLogger(options.logger),
+    meterProvider: checkMeterProvider(options.meterProvider),
+    queueDepth: resolveQueueDepth(options.queueDepth),
   };
 }
 
@@ -219,6 +233,13 @@ function namespaceNeeded(): PulseConfigError {
 function nonNegative(field: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) throw new PulseConfigError(field, `must be a finite number >= 0, got ${String(value)}`);
   return value;
+}
+
+function checkMeterProvider(provider: MeterProvider | undefined): MeterProvider | undefined {
+  if (provider !== undefined && typeof provider?.getMeter !== 'function') {
+    throw new PulseConfigError('meterProvider', "must be an OpenTelemetry MeterProvider (with getMeter), e.g. the SDK's MeterProvider");
+  }
+  return provider;
 }
 
 function checkLogger(logger: PulseLogger | undefined): PulseLogger | undefined {

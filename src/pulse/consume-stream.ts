@@ -10,6 +10,7 @@ import { DEFAULT_PREFETCH, resolveQueueOptions } from './queue-options.js';
 import { Observable } from './rxjs-core.js';
 import { retryRouteFor } from './retry-delay.js';
 import { runConsumer, type StreamContext } from './stream-context.js';
+import { timedHandler } from './telemetry/timed-handler.js';
 
 export type { ConsumeHandler, ConsumeOptions, ConsumingInfo } from './consume-options.js';
 export type { ConsumeOutcome } from './consume-outcome.js';
@@ -28,7 +29,9 @@ export function consumeStream<R>(
   const retryRoute = settings.retryQueues ? retryRouteFor(queue.nameFor(), settings, (error) => context.report(error)) : undefined;
   const declaration = retryRoute ? { ...queue, retryRoute } : queue;
   const decoder = new MessageDecoder(list, options, retryRoute);
-  const run = handler as unknown as (message: ReceivedMessage) => R | PromiseLike<R> | Observable<R>;
+  const metrics = context.metricsFor(declaration.nameFor());
+  const untimed = handler as unknown as (message: ReceivedMessage) => R | PromiseLike<R> | Observable<R>;
+  const run = metrics ? timedHandler(untimed, metrics) : untimed;
 
   return new Observable<ConsumeOutcome<ReceivedMessage, R>>((subscriber) => {
     if (settings.signal?.aborted) return subscriber.complete();
@@ -37,6 +40,7 @@ export function consumeStream<R>(
     const stopSignal = settings.signal ? AbortSignal.any([settings.signal, conditionMet.signal]) : conditionMet.signal;
     const session = new ConsumeSession(run, settings, declaration, {
       emit: (outcome) => {
+        metrics?.outcome(outcome);
         if (subscriber.closed) return false;
         subscriber.next(outcome);
         if (settings.until && !conditionMet.signal.aborted && reached(settings.until, outcome, context)) conditionMet.abort();

@@ -49,6 +49,11 @@ export { HeartbeatTimeoutError } from './heartbeat-watchdog.js';
 export { StaleBindingsError } from './stale-bindings/bindings-reader.js';
 export type { StaleBindingsOptions, StaleBindingsPolicy } from './stale-bindings/options.js';
 export { QueueDeletedError } from './queue-watch.js';
+// Health and queue depth (metrics go through OpenTelemetry's API: see docs/observability.md).
+export { startHealthServer, type HealthServer, type HealthServerOptions } from './health/health-server.js';
+export type { PulseHealth, QueueDepthHealth, SubscriptionHealth } from './health/client-health.js';
+export type { QueueDepthLevel, QueueDepthOptions } from './health/queue-depth-options.js';
+export type { QueueDepthEvent } from './health/queue-depth-monitor.js';
 export { ConnectTimeoutError } from './bounded-connect.js';
 // Transport seam: the embedded broker and custom transports plug in here.
 export { registerConnector, UnsupportedSchemeError } from './connectors.js';

@@ -7,6 +7,9 @@ import { ConnectionManager } from './connection-manager.js';
 import { resolveConsumeSettings } from './consume-options.js';
 import { consumeStream, type ConsumeHandler, type ConsumeOptions, type ConsumeOutcome } from './consume-stream.js';
 import { Deadline } from './deadline.js';
+import { healthOf, type PulseHealth } from './health/client-health.js';
+import { QueueDepthMonitor } from './health/queue-depth-monitor.js';
+import { SubscriptionMonitor } from './health/subscription-monitor.js';
 import { emitIsolated } from './isolated-emit.js';
 import { listenStream, type ListenOptions } from './listen-stream.js';
 import { PasswordRedactor } from './password-redactor.js';
@@ -15,6 +18,7 @@ import type { BindingIn, Bindings, MessageOf } from './pulse-message.js';
 import type { ConsumerHost, QueueConsumer } from './queue-consumer.js';
 import { retryRouteFor } from './retry-delay.js';
 import type { StreamContext } from './stream-context.js';
+import { ClientMetrics } from './telemetry/client-metrics.js';
 
 export type { PulseClientEvents } from './client-events.js';
 
@@ -36,7 +40,12 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
   readonly #redactor: PasswordRedactor;
   readonly #connections: ConnectionManager;
   #closing: Promise<void> | undefined;
-  readonly #consumers = new Set<QueueConsumer>();
+  /** Live subscriptions, each with what health() and the metrics know of it. */
+  readonly #consumers = new Map<QueueConsumer, SubscriptionMonitor>();
+  readonly #depth: QueueDepthMonitor;
+  /** Undefined without an OpenTelemetry SDK: then nothing is recorded. */
+  readonly #metrics: ClientMetrics | undefined;
+  #lastFailure: { readonly name: string; readonly at: number } | undefined;
   /** What listen() and consume() streams use of this client. */
   readonly #streams: StreamContext;
 
@@ -50,6 +59,24 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
       log: this.#log,
       redactor: this.#redactor,
       inUse: () => this.#consumers.size > 0,
+    });
+    const connections = this.#connections;
+    this.#depth = new QueueDepthMonitor(
+      this.#options.queueDepth,
+      {
+        queues: () => [...this.#consumers.keys()].flatMap((consumer) => consumer.queueName ?? []),
+        get connected() {
+          return connections.connected;
+        },
+        check: (queue) => connections.withChannel((channel) => channel.checkQueue(queue)),
+      },
+      (event) => this.emit('queue-depth', event),
+    );
+    this.#metrics = ClientMetrics.create(this.#options.meterProvider, {
+      get connected() {
+        return connections.connected;
+      },
+      depths: () => this.#depth.samples.values(),
     });
     const host: ConsumerHost = {
       backoff: this.#options.reconnect,
@@ -69,9 +96,16 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
     this.#streams = {
       host,
       namespace: this.#options.namespace,
-      register: (consumer) => {
+      register: (consumer, queue) => {
         if (this.closed) throw new ClientClosedError();
-        this.#consumers.add(consumer);
+        const monitor = new SubscriptionMonitor(consumer, this.#metrics?.subscription(queue));
+        this.#consumers.set(consumer, monitor);
+        this.#depth.start();
+        return monitor;
+      },
+      metricsFor: (queue) => this.#metrics?.subscription(queue),
+      failed: (error) => {
+        this.#lastFailure = { name: error.name, at: Date.now() };
       },
       report: (error) => this.#report(error),
     };
@@ -153,6 +187,28 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
   }
 
   /**
+   * The client's health: connected, each subscription consuming or not, when
+   * the last message came, queue depths against `queueDepth`'s limits, and an
+   * overall `status` (see `PulseHealth`). Holds no URL or credential. For a
+   * probe endpoint, see `startHealthServer`.
+   */
+  health(): PulseHealth {
+    return healthOf({
+      connected: this.connected,
+      closed: this.closed,
+      subscriptions: this.#consumers.values(),
+      samples: this.#depth.samples,
+      limits: this.#depth.limits,
+      lastFailure: this.#lastFailure,
+    });
+  }
+
+  /** Samples the depth of every subscribed queue now (as the `queueDepth` timer does), emitting `queue-depth` on a crossing. */
+  sampleQueueDepth(): Promise<void> {
+    return this.#depth.sample();
+  }
+
+  /**
    * Deletes one of this client's named queues, e.g. after changing its
    * bindings or arguments. Given the `retryQueues`, `retryDelayMs` and
    * `maxDeliveries` it was consumed with, also its retry queues and exchange
@@ -184,7 +240,9 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
     // One deadline for every step, so that slow steps cannot add up.
     const deadline = Deadline.after(this.#options.closeTimeoutMs);
     this.#connections.shutDown();
-    await Promise.all([...this.#consumers].map((consumer) => consumer.stop({ complete: true, deadline })));
+    this.#depth.stop();
+    this.#metrics?.close();
+    await Promise.all([...this.#consumers.keys()].map((consumer) => consumer.stop({ complete: true, deadline })));
     await this.#connections.release(deadline);
   }
 
@@ -200,6 +258,7 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
    */
   override emit<T extends EventEmitter.EventNames<PulseClientEvents>>(event: T, ...args: EventEmitter.EventArgs<PulseClientEvents, T>): boolean {
     this.#log.event(event, args);
+    this.#metrics?.event(event, args);
     return emitIsolated(this as EventEmitter, event, args, (fault) => this.#log.listenerFailed(event, fault));
   }
 

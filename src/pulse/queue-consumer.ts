@@ -102,6 +102,11 @@ export class QueueConsumer {
     return this.#queueName;
   }
 
+  /** A consumer is live on the broker now (not between channels, stopping or stopped). */
+  get consuming(): boolean {
+    return this.#state === 'running' && this.#active?.alive === true;
+  }
+
   start(): void {
     if (this.#state !== 'idle') return;
     this.#state = 'running';

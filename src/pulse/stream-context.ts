@@ -1,15 +1,21 @@
 import type { Subscriber, TeardownLogic } from 'rxjs';
 import type { Binding } from '../bindings/types.js';
+import type { SubscriptionMonitor } from './health/subscription-monitor.js';
 import type { MessageDecoder } from './message-decoder.js';
 import { type ConsumerHost, type ConsumerSink, QueueConsumer } from './queue-consumer.js';
 import type { QueueDeclaration } from './queue-options.js';
+import type { SubscriptionMetrics } from './telemetry/subscription-metrics.js';
 
 /** What listen() and consume() streams need from their client. */
 export interface StreamContext {
   readonly host: ConsumerHost;
   readonly namespace: string;
-  /** Adds a live consumer; throws ClientClosedError once the client is closed. */
-  register(consumer: QueueConsumer): void;
+  /** Adds a live consumer of `queue`, watched for health and metrics; throws ClientClosedError once the client is closed. */
+  register(consumer: QueueConsumer, queue: string): SubscriptionMonitor;
+  /** A stream's metrics on `queue`; undefined without an OpenTelemetry SDK. */
+  metricsFor(queue: string): SubscriptionMetrics | undefined;
+  /** A stream ended for good with `error` (for `health()`). */
+  failed(error: Error): void;
   /** Emits the client's `error` event. */
   report(error: Error): void;
 }
@@ -43,15 +49,23 @@ export function runConsumer(
   waitForSettled: boolean,
   stopSignal?: AbortSignal,
 ): TeardownLogic {
+  let monitor!: SubscriptionMonitor;
   const consumer = new QueueConsumer(context.host, setup.declaration, setup.bindings, setup.decoder, {
     ...sink,
-    failed: (error) => subscriber.error(error),
+    deliver: (message) => {
+      monitor.received(message);
+      sink.deliver(message);
+    },
+    failed: (error) => {
+      context.failed(error);
+      subscriber.error(error);
+    },
     completed: () => subscriber.complete(),
   });
   try {
     // Schemas compile now, before consuming: decoding is synchronous.
     setup.decoder.prepare();
-    context.register(consumer);
+    monitor = context.register(consumer, setup.declaration.nameFor());
   } catch (error) {
     subscriber.error(error);
     return undefined;

@@ -13,7 +13,8 @@ import type { ServiceSpec } from './service-spec.js';
 import { signedUrl, splitSignedUrlOptions, type SignedUrlOptions } from './signed-url.js';
 import { TaskclusterError } from './taskcluster-error.js';
 import { NetworkError } from './network-error.js';
-import { sendRequest, type HttpResponse } from './transport.js';
+import { measuredRequest } from './rest-metrics.js';
+import type { HttpResponse } from './transport.js';
 
 /** Any API method of a client. */
 export type ApiMethod = (...args: never[]) => Promise<unknown>;
@@ -178,7 +179,12 @@ export class TaskclusterClient {
 
       let response: HttpResponse;
       try {
-        response = await sendRequest(endpoint.origin, { method: entry.httpMethod, path, headers, body }, options.timeout);
+        response = await measuredRequest(endpoint.origin, { method: entry.httpMethod, path, headers, body }, options.timeout, {
+          service: this.#service.serviceName,
+          method: entry.spec.name,
+          httpMethod: entry.httpMethod,
+          site: endpoint.signingTarget,
+        });
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error;
         const secrets = secretsOf(signer, authorization);

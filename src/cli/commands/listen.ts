@@ -1,3 +1,4 @@
+import { startHealthServer, type HealthServer } from '../../pulse/index.js';
 import { recordOf } from '../../recording/record-of-message.js';
 import { RecordingWriter } from '../../recording/recording-writer.js';
 import type { Command } from '../command.js';
@@ -31,6 +32,11 @@ Options:
   --queue <name>     a durable queue queue/<namespace>/<name> that outlives this
                      command (default: an exclusive queue deleted on exit)
   --count <n>        exit after n messages
+  --health-port <p>  serve GET /healthz (alive) and /readyz (connected and
+                     consuming) on this port, 200 or 503 with the client's
+                     health as JSON; 0 picks a free port (printed on stderr)
+  --health-host <h>  the interface for --health-port (default 127.0.0.1;
+                     0.0.0.0 for a probe from outside a container)
   --record <file>    also write every message to <file> as JSON lines (exchange,
                      routing key, CC, properties, body), for "tc-pulse replay"
 ${messageFormatHelp}
@@ -49,6 +55,8 @@ Example:
       queue: { type: 'string' },
       count: { type: 'string' },
       record: { type: 'string' },
+      'health-port': { type: 'string' },
+      'health-host': { type: 'string' },
       ...messageFormatFlags,
       ...pulseFlags,
     });
@@ -58,12 +66,28 @@ Example:
     }
     const printer = new MessagePrinter(stdout, messageFormatFrom(values, stdout.isTTY === true));
     if (values.record === '') throw new UsageError('--record needs a file name');
+    const healthPort = values['health-port'] === undefined ? undefined : Number(values['health-port']);
+    if (healthPort !== undefined && !(Number.isInteger(healthPort) && healthPort >= 0 && healthPort <= 65535 && values['health-port'] !== '')) {
+      throw new UsageError(`--health-port must be a port number 0-65535, got "${String(values['health-port'])}"`);
+    }
+    if (values['health-host'] !== undefined && healthPort === undefined) throw new UsageError('--health-host needs --health-port');
     const client = pulseClientFrom(values, env);
     // Opened before connecting: a file that cannot be written stops the command first.
     const recording = typeof values.record === 'string' ? await RecordingWriter.open(values.record).catch(async (error: unknown) => {
       await client.close();
       throw error;
     }) : undefined;
+
+    let health: HealthServer | undefined;
+    if (healthPort !== undefined) {
+      const host = typeof values['health-host'] === 'string' ? values['health-host'] : '127.0.0.1';
+      health = await startHealthServer({ client, port: healthPort, host }).catch(async (error: unknown) => {
+        await client.close();
+        await recording?.close();
+        throw error;
+      });
+      stderr.write(`health checks on ${health.url}/healthz and ${health.url}/readyz\n`);
+    }
 
     client.on('error', (error) => stderr.write(`warning: ${error.message}\n`));
     client.on('reconnecting', ({ attempt, delayMs, error }) =>
@@ -99,6 +123,7 @@ Example:
       printer.end();
       await client.close();
       await recording?.close();
+      await health?.close();
     }
     return 0;
   },
