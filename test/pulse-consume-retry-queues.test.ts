@@ -177,6 +177,40 @@ describe('retryQueues on RabbitMQ', () => {
       name: 'PulseConfigError',
       message: /retryDelayMs: with retryQueues gives 39 different delays .* at most 16/,
     });
+    // A handover renames the queue per binding set; the retry queues return to one name.
+    assert.throws(() => client.consume(binding, () => undefined, { queueName: 'q', retryQueues: true, staleBindings: 'handover' }), {
+      name: 'PulseConfigError',
+      message: /retryQueues: cannot be combined with staleBindings "handover"/,
+    });
+  });
+
+  test('staleBindings "remove" keeps the queue\'s binding to its retry exchange: a failed message still comes back', async () => {
+    const queueName = suite.queueFor('failures-retry-stale');
+    retryQueuesOf(queueName, [100]);
+    const options = { queueName, retryQueues: true, retryDelayMs: 100, staleBindings: 'remove', managementUrl: 'from-broker' } as const;
+    // First start declares the retry route; the second start reads the bindings and removes what is not declared.
+    const first = await consuming(suite.newClient(), binding, () => undefined, options);
+    first.subscription.unsubscribe();
+    const client = suite.newClient();
+    const removed: unknown[] = [];
+    client.on('unbound', (info) => removed.push(info));
+    const errors = errorsOf(client);
+    let calls = 0;
+    const { outcomes, subscription } = await consuming(
+      client,
+      binding,
+      () => {
+        if (++calls === 1) throw new Error('fails once');
+        return 'ok';
+      },
+      options,
+    );
+    await publishCompleted(suite.publisher, binding, 'stale-and-retried');
+    await eventually(() => outcomes.length === 2, 'retried through the retry queue', 10_000);
+    subscription.unsubscribe();
+    assert.deepEqual(outcomes.map((o) => `${o.status}#${o.deliveryCount}`), ['retrying#1', 'handled#2']);
+    assert.deepEqual(removed, [], 'nothing was stale');
+    assert.deepEqual(errors.map((e) => e.name), []);
   });
 });
 
