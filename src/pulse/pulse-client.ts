@@ -3,31 +3,20 @@ import type { Observable } from 'rxjs';
 import type { PulseClientEvents } from './client-events.js';
 import { ClientLog } from './client-log.js';
 import { optionsFromEnv, resolveClientOptions, type PulseClientOptions, type ResolvedClientOptions } from './client-options.js';
+import { ClientSubscriptions } from './client-subscriptions.js';
 import { ConnectionManager } from './connection-manager.js';
-import { resolveConsumeSettings } from './consume-options.js';
 import { consumeStream, type ConsumeHandler, type ConsumeOptions, type ConsumeOutcome } from './consume-stream.js';
 import { Deadline } from './deadline.js';
-import { healthOf, type PulseHealth } from './health/client-health.js';
-import { QueueDepthMonitor } from './health/queue-depth-monitor.js';
-import { SubscriptionMonitor } from './health/subscription-monitor.js';
+import type { PulseHealth } from './health/client-health.js';
 import { emitIsolated } from './isolated-emit.js';
 import { listenStream, type ListenOptions } from './listen-stream.js';
 import { PasswordRedactor } from './password-redactor.js';
-import { ClientClosedError } from './pulse-errors.js';
 import type { BindingIn, Bindings, MessageOf } from './pulse-message.js';
-import type { ConsumerHost, QueueConsumer } from './queue-consumer.js';
-import { retryRouteFor } from './retry-delay.js';
-import type { StreamContext } from './stream-context.js';
-import { ClientMetrics } from './telemetry/client-metrics.js';
+import { deleteQueue, queueStatus, type QueueStatus, type RetryQueueNaming } from './queue-admin.js';
 
 export type { PulseClientEvents } from './client-events.js';
 
-/** Queue depth as the broker reports it. */
-export interface QueueStatus {
-  readonly queue: string;
-  readonly messageCount: number;
-  readonly consumerCount: number;
-}
+export type { QueueStatus } from './queue-admin.js';
 
 /**
  * One managed broker connection for listening, reconnected with backoff and
@@ -40,14 +29,8 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
   readonly #redactor: PasswordRedactor;
   readonly #connections: ConnectionManager;
   #closing: Promise<void> | undefined;
-  /** Live subscriptions, each with what health() and the metrics know of it. */
-  readonly #consumers = new Map<QueueConsumer, SubscriptionMonitor>();
-  readonly #depth: QueueDepthMonitor;
-  /** Undefined without an OpenTelemetry SDK: then nothing is recorded. */
-  readonly #metrics: ClientMetrics | undefined;
-  #lastFailure: { readonly name: string; readonly at: number } | undefined;
-  /** What listen() and consume() streams use of this client. */
-  readonly #streams: StreamContext;
+  /** Live subscriptions, their health, queue depths and metrics. */
+  readonly #subscriptions: ClientSubscriptions;
 
   constructor(options: PulseClientOptions) {
     super();
@@ -58,57 +41,24 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
       events: this,
       log: this.#log,
       redactor: this.#redactor,
-      inUse: () => this.#consumers.size > 0,
+      inUse: () => this.#subscriptions.live > 0,
     });
-    const connections = this.#connections;
-    this.#depth = new QueueDepthMonitor(
-      this.#options.queueDepth,
-      {
-        queues: () => [...this.#consumers.keys()].flatMap((consumer) => consumer.queueName ?? []),
-        get connected() {
-          return connections.connected;
-        },
-        check: (queue) => connections.withChannel((channel) => channel.checkQueue(queue)),
+    this.#subscriptions = new ClientSubscriptions(this.#options, this.#connections, {
+      host: {
+        backoff: this.#options.reconnect,
+        connectionName: this.#options.connectionName,
+        closeTimeoutMs: this.#options.closeTimeoutMs,
+        acquireConnection: () => this.#connections.acquire(),
+        report: (error) => this.#report(error),
+        consuming: (info) => this.emit('consuming', info),
+        broker: this.#options.addresses[0],
+        unbound: (info) => this.emit('unbound', info),
+        handover: (info) => this.emit('handover', info),
       },
-      (event) => this.emit('queue-depth', event),
-    );
-    this.#metrics = ClientMetrics.create(this.#options.meterProvider, {
-      get connected() {
-        return connections.connected;
-      },
-      depths: () => this.#depth.samples.values(),
+      closed: () => this.closed,
+      depthChanged: (event) => this.emit('queue-depth', event),
+      report: (error) => this.#report(error),
     });
-    const host: ConsumerHost = {
-      backoff: this.#options.reconnect,
-      connectionName: this.#options.connectionName,
-      closeTimeoutMs: this.#options.closeTimeoutMs,
-      acquireConnection: () => this.#connections.acquire(),
-      report: (error) => this.#report(error),
-      consuming: (info) => this.emit('consuming', info),
-      broker: this.#options.addresses[0],
-      unbound: (info) => this.emit('unbound', info),
-      handover: (info) => this.emit('handover', info),
-      unregister: (consumer) => {
-        this.#consumers.delete(consumer);
-        void this.#connections.releaseIfIdle();
-      },
-    };
-    this.#streams = {
-      host,
-      namespace: this.#options.namespace,
-      register: (consumer, queue) => {
-        if (this.closed) throw new ClientClosedError();
-        const monitor = new SubscriptionMonitor(consumer, this.#metrics?.subscription(queue));
-        this.#consumers.set(consumer, monitor);
-        this.#depth.start();
-        return monitor;
-      },
-      metricsFor: (queue) => this.#metrics?.subscription(queue),
-      failed: (error) => {
-        this.#lastFailure = { name: error.name, at: Date.now() };
-      },
-      report: (error) => this.#report(error),
-    };
   }
 
   /**
@@ -156,7 +106,7 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
    * `message.ack()`. For at-least-once processing use `consume()`.
    */
   listen<const B extends Bindings>(bindings: B, options: ListenOptions = {}): Observable<MessageOf<BindingIn<B>>> {
-    return listenStream(this.#streams, bindings, options) as unknown as Observable<MessageOf<BindingIn<B>>>;
+    return listenStream(this.#subscriptions.streams, bindings, options) as unknown as Observable<MessageOf<BindingIn<B>>>;
   }
 
   /**
@@ -175,15 +125,12 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
     handler: ConsumeHandler<MessageOf<BindingIn<B>>, R>,
     options: ConsumeOptions<MessageOf<BindingIn<B>>, NoInfer<R>> = {},
   ): Observable<ConsumeOutcome<MessageOf<BindingIn<B>>, R>> {
-    return consumeStream(this.#streams, bindings, handler as ConsumeHandler<never, R>, options as ConsumeOptions<never, R>) as unknown as Observable<ConsumeOutcome<MessageOf<BindingIn<B>>, R>>;
+    return consumeStream(this.#subscriptions.streams, bindings, handler as ConsumeHandler<never, R>, options as ConsumeOptions<never, R>) as unknown as Observable<ConsumeOutcome<MessageOf<BindingIn<B>>, R>>;
   }
 
   /** Depth of one of this client's named queues (`queue/<namespace>/<queueName>`). */
-  async queueStatus(queueName: string): Promise<QueueStatus> {
-    return this.#connections.withChannel(async (channel) => {
-      const reply = await channel.checkQueue(this.#fullQueueName(queueName));
-      return { queue: reply.queue, messageCount: reply.messageCount, consumerCount: reply.consumerCount };
-    });
+  queueStatus(queueName: string): Promise<QueueStatus> {
+    return queueStatus(this.#connections, this.#fullQueueName(queueName));
   }
 
   /**
@@ -193,19 +140,12 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
    * probe endpoint, see `startHealthServer`.
    */
   health(): PulseHealth {
-    return healthOf({
-      connected: this.connected,
-      closed: this.closed,
-      subscriptions: this.#consumers.values(),
-      samples: this.#depth.samples,
-      limits: this.#depth.limits,
-      lastFailure: this.#lastFailure,
-    });
+    return this.#subscriptions.health(this.connected, this.closed);
   }
 
   /** Samples the depth of every subscribed queue now (as the `queueDepth` timer does), emitting `queue-depth` on a crossing. */
   sampleQueueDepth(): Promise<void> {
-    return this.#depth.sample();
+    return this.#subscriptions.sampleQueueDepth();
   }
 
   /**
@@ -214,15 +154,8 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
    * `maxDeliveries` it was consumed with, also its retry queues and exchange
    * (their names follow from those options; AMQP cannot list them).
    */
-  async deleteQueue(queueName: string, retry: Pick<ConsumeOptions, 'retryQueues' | 'retryDelayMs' | 'maxDeliveries'> = {}): Promise<{ readonly messageCount: number }> {
-    const queue = this.#fullQueueName(queueName);
-    const route = retry.retryQueues ? retryRouteFor(queue, resolveConsumeSettings({ ...retry, queueName }), () => undefined) : undefined;
-    const deleted = await this.#connections.withChannel((channel) => channel.deleteQueue(queue));
-    if (route) {
-      for (const delay of route.levels) await this.#connections.withChannel((channel) => channel.deleteQueue(route.queueFor(delay)));
-      await this.#connections.withChannel((channel) => channel.deleteExchange(route.exchange));
-    }
-    return deleted;
+  deleteQueue(queueName: string, retry: RetryQueueNaming = {}): Promise<{ readonly messageCount: number }> {
+    return deleteQueue(this.#connections, this.#fullQueueName(queueName), queueName, retry);
   }
 
   /**
@@ -240,9 +173,7 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
     // One deadline for every step, so that slow steps cannot add up.
     const deadline = Deadline.after(this.#options.closeTimeoutMs);
     this.#connections.shutDown();
-    this.#depth.stop();
-    this.#metrics?.close();
-    await Promise.all([...this.#consumers.keys()].map((consumer) => consumer.stop({ complete: true, deadline })));
+    await this.#subscriptions.stop(deadline);
     await this.#connections.release(deadline);
   }
 
@@ -258,7 +189,7 @@ export class PulseClient extends EventEmitter<PulseClientEvents> {
    */
   override emit<T extends EventEmitter.EventNames<PulseClientEvents>>(event: T, ...args: EventEmitter.EventArgs<PulseClientEvents, T>): boolean {
     this.#log.event(event, args);
-    this.#metrics?.event(event, args);
+    this.#subscriptions?.metrics?.event(event, args);
     return emitIsolated(this as EventEmitter, event, args, (fault) => this.#log.listenerFailed(event, fault));
   }
 
