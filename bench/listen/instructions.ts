@@ -2,7 +2,7 @@
  * `npm run bench:instructions`: client instructions per message, counted by
  * valgrind's callgrind, for raw amqplib and our listen() and consume(). Unlike
  * times, instruction counts barely move with the machine's load, so they
- * compare two versions of the hot path reliably on a shared machine.
+ * compare two versions of the hot path on a shared machine.
  *
  * Each contender drains a pre-filled queue twice in a process of its own under
  * callgrind, once with BENCH_INSTR_MESSAGES messages and once with twice as
@@ -15,8 +15,9 @@
  * BENCH_INSTR_BROKER=memory runs ours (not the peers, which need a socket) on
  * the embedded memory:// broker instead, filled in the same process: no
  * network, so nothing varies with timing (how many messages each socket read
- * brings), and the counts repeat to a fraction of a percent; the broker's own
- * work is included, the same for both versions compared.
+ * brings); the broker's own work is included, the same for both versions
+ * compared. There counting starts after 5,000 warm-up messages, once the JIT
+ * has compiled the path (callgrind_control turns it on).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -48,16 +49,31 @@ async function memoryChild(name: string, queueName: string, count: number): Prom
   const channel = (await connection.createChannel()) as unknown as amqplib.Channel;
   await declareExchange(channel);
   const queue = await declareQueue(channel, queueName, 'classic');
-  await fill(channel, queue, count);
+  await fill(channel, queue, WARM_UP + count);
+  // Counted only once the code is warm: JIT compilation would otherwise differ between the two drains.
+  await drainChild(name, queue, WARM_UP);
+  await callgrindControl('--instr=on');
   await drainChild(name, queue, count);
   await connection.close();
 }
 
+/** Messages drained before callgrind starts counting (memory:// only). */
+const WARM_UP = 5_000;
+
+/** Tells callgrind about this process; asynchronously, since callgrind answers only while this process runs code. */
+function callgrindControl(command: string): Promise<void> {
+  const control = spawn('callgrind_control', [command, String(process.pid)], { stdio: 'ignore' });
+  return new Promise((resolve, reject) => {
+    control.on('error', reject);
+    control.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`callgrind_control ${command} failed (${code})`))));
+  });
+}
+
 /** Runs this script with `args` under callgrind; asynchronously, so that the admin connection keeps answering heartbeats meanwhile. */
-function underCallgrind(out: string, args: readonly string[], brokerUrl = BENCH_URL): Promise<void> {
+function underCallgrind(out: string, args: readonly string[], brokerUrl = BENCH_URL, options: readonly string[] = []): Promise<void> {
   const child = spawn(
     'valgrind',
-    ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', '--hash-seed=1', '--random-seed=1', '--import', 'tsx', fileURLToPath(import.meta.url), ...args],
+    ['--tool=callgrind', '--smc-check=all-non-file', ...options, `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', '--hash-seed=1', '--random-seed=1', '--import', 'tsx', fileURLToPath(import.meta.url), ...args],
     { env: { ...process.env, BENCH_RUN_ID: RUN_ID, BENCH_RABBIT_URL: brokerUrl }, stdio: ['ignore', 'inherit', 'pipe'], timeout: 900_000 },
   );
   let stderr = '';
@@ -98,7 +114,7 @@ async function main(): Promise<void> {
         const out = join(dir, `${name}-${count}.out`);
         const queueName = `bench-instr-${RUN_ID}-${name}-${count}`;
         if (memory) {
-          await underCallgrind(out, ['memory', name, queueName, String(count)], `memory://bench-instr-${RUN_ID}`);
+          await underCallgrind(out, ['memory', name, queueName, String(count)], `memory://bench-instr-${RUN_ID}`, ['--instr-atstart=no']);
         } else {
           const queue = await declareQueue(channel, queueName, 'classic');
           try {
