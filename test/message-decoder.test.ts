@@ -111,6 +111,16 @@ describe('MessageDecoder: messages', () => {
     assert.equal(message.raw.fields.deliveryTag, 7);
   });
 
+  test('fields are decoded once, when first read: the same object every time, and in the JSON form', () => {
+    const decoded = decode([testBinding], rawDelivery(3, { content: goodBody }));
+    const message = decoded.kind === 'message' ? decoded.message : assert.fail();
+    const fields = message.fields;
+    assert.equal(message.fields, fields);
+    assert.equal(fields.taskId, 'task-1');
+    assert.deepEqual(message.toJSON().fields, fields);
+    assert.deepEqual(JSON.parse(JSON.stringify(message)).fields, { ...fields });
+  });
+
   test('bound through a CC route only: a binding on a task route takes messages whose primary key it does not match', () => {
     const onRoute = { ...testBinding, routingKeyPattern: 'route.index.project.#' };
     const decoded = decode([onRoute], rawDelivery(1, { content: goodBody, headers: { CC: ['route.index.project.foo'] } }));

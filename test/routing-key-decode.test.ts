@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { compileRoutingKeyCheck, compileRoutingKeyDecoder } from '../src/bindings/decode-routing-key.js';
 import { buildRoutingKey, createEvents, decodeRoutingKey, QueueEvents, RoutingKeyDecodeError } from '../src/index.js';
 import type { ExchangeEntry } from '../src/references/types.js';
 import { loadExchangeReferences } from './support/project-references.js';
@@ -90,5 +91,60 @@ describe('concrete routing keys for publishing', () => {
   it('limits the key to 255 bytes', () => {
     const all = { taskId: 'T'.repeat(200), runId: 0, workerGroup: 'g', workerId: 'w', provisionerId: 'p', workerType: 't', schedulerId: 's', taskGroupId: 'G'.repeat(40) };
     assert.throws(() => buildRoutingKey(exchange, entry.routingKeyReference, all), /routing key is 26\d bytes; AMQP allows at most 255/);
+  });
+});
+
+describe('checking a key in place (what the client does per delivery) agrees with decoding it', () => {
+  const decodes = (decode: (key: string) => unknown, key: string) => {
+    try {
+      decode(key);
+      return true;
+    } catch (error) {
+      assert.ok(error instanceof RoutingKeyDecodeError);
+      return false;
+    }
+  };
+  /** Keys near `key`: words added, dropped, emptied, each word replaced, and a few degenerate ones. */
+  const variantsOf = (key: string): string[] => {
+    const words = key.split('.');
+    const variants = [key, '', '.', '..', `${key}.`, `.${key}`, `${key}.extra`, `extra.${key}`, words.slice(1).join('.'), words.slice(0, -1).join('.')];
+    for (let i = 0; i < words.length; i++) {
+      for (const replacement of ['', 'x', 'primary', 'route', `${words[i]}x`, 'a.b']) variants.push([...words.slice(0, i), replacement, ...words.slice(i + 1)].join('.'));
+    }
+    return variants;
+  };
+  const agree = (source: Parameters<typeof compileRoutingKeyCheck>[0], keys: readonly string[]) => {
+    const decode = compileRoutingKeyDecoder(source);
+    const fits = compileRoutingKeyCheck(source);
+    let both = 0;
+    for (const key of keys) {
+      assert.equal(fits(key), decodes(decode, key), `key ${JSON.stringify(key)}`);
+      if (fits(key)) both++;
+    }
+    return both;
+  };
+
+  it('on every key near valid keys of all 36 exchanges', () => {
+    let valid = 0;
+    for (const reference of loadExchangeReferences()) {
+      for (const entry of reference.entries) {
+        const key = buildRoutingKey(reference.exchangePrefix + entry.exchange, entry.routingKey, fullFields(entry, 1));
+        valid += agree(entry, variantsOf(key));
+      }
+    }
+    assert.ok(valid >= 36, `${valid} keys decoded`);
+  });
+
+  it('with constants after, on and around a multi-word entry, and an empty one', () => {
+    const entry = (name: string, extra: { multipleWords?: boolean; constant?: string } = {}) => ({ name, summary: '', required: true, multipleWords: false, ...extra });
+    const layouts = [
+      [entry('a'), entry('rest', { multipleWords: true }), entry('end', { constant: 'z' })],
+      [entry('head', { constant: 'p' }), entry('rest', { multipleWords: true, constant: 'm.n' }), entry('b')],
+      [entry('rest', { multipleWords: true, constant: '' }), entry('end', { constant: 'z' })],
+      [entry('only', { multipleWords: true, constant: 'q' })],
+      [entry('c', { constant: 'c' }), entry('d')],
+    ];
+    const keys = ['', 'z', 'p.z', 'a.z', 'a.b.z', 'p.m.n.b', 'p.m.n.o.b', 'p.b', 'p..b', 'p.m.b', 'q', 'q.q', '.z', 'c.d', 'c.', 'c.d.e', 'x.d', 'm.n', 'p.m.n'];
+    for (const routingKey of layouts) agree({ routingKey }, keys.flatMap(variantsOf));
   });
 });

@@ -13,8 +13,8 @@ export const BENCH_URL = process.env.BENCH_RABBIT_URL ?? 'amqp://guest:guest@127
 
 export type QueueType = 'classic' | 'quorum';
 
-/** Unique per process, so concurrent runs (and tests) never share exchanges or queues. */
-export const RUN_ID = randomBytes(3).toString('hex');
+/** Unique per run, so concurrent runs (and tests) never share exchanges or queues; BENCH_RUN_ID joins a run's child processes to it. */
+export const RUN_ID = process.env.BENCH_RUN_ID ?? randomBytes(3).toString('hex');
 
 const events = new QueueEvents({ exchangePrefix: `exchange/bench-${RUN_ID}/` });
 export const binding = events.taskCompleted();

@@ -37,7 +37,7 @@ export class AckBatcher<T> {
     delivery.acked = true;
     if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(flushBatcher, this);
     }
   }
 
@@ -56,27 +56,37 @@ export class AckBatcher<T> {
   flush(): void {
     this.#scheduled = false;
     // Map order is delivery order: acks before the first unsettled delivery go as one `multiple` ack.
-    const covered: Delivery<T>[] = [];
-    const behindGap: Delivery<T>[] = [];
+    let upTo: Delivery<T> | undefined;
     let gap = false;
-    for (const [tag, delivery] of this.#pending) {
+    for (const delivery of this.#pending.values()) {
       if (!delivery.acked) {
         gap = true;
-        continue;
+        break;
       }
-      (gap ? behindGap : covered).push(delivery);
-      this.#pending.delete(tag);
+      upTo = delivery;
     }
-    const upTo = covered.at(-1);
-    try {
-      if (upTo) this.channel.ack(upTo.raw, true);
-    } catch {
-      // The channel is closing: none of these acks reach the broker, which redelivers them.
-      this.lost([...covered, ...behindGap].map((d) => d.subject));
-      return;
+    if (upTo) {
+      try {
+        this.channel.ack(upTo.raw, true);
+      } catch {
+        // The channel is closing: none of these acks reach the broker, which redelivers them.
+        this.lost(this.#takeAcked());
+        return;
+      }
+      for (const [tag, delivery] of this.#pending) {
+        this.#pending.delete(tag);
+        if (delivery === upTo) break;
+      }
     }
+    if (gap) this.#ackBehindGap();
+  }
+
+  /** Acks behind an unsettled delivery go one by one (rare: a handler settling out of order). */
+  #ackBehindGap(): void {
     const failed: T[] = [];
-    for (const delivery of behindGap) {
+    for (const [tag, delivery] of this.#pending) {
+      if (!delivery.acked) continue;
+      this.#pending.delete(tag);
       try {
         this.channel.ack(delivery.raw, false);
       } catch {
@@ -88,8 +98,24 @@ export class AckBatcher<T> {
 
   /** The channel is gone: acks requested but not sent are lost. */
   abandon(): void {
-    const unsent = [...this.#pending.values()].filter((d) => d.acked).map((d) => d.subject);
+    const unsent = this.#takeAcked();
     this.#pending.clear();
     if (unsent.length > 0) this.lost(unsent);
   }
+
+  /** Removes the deliveries whose ack was requested; their subjects. */
+  #takeAcked(): T[] {
+    const acked: T[] = [];
+    for (const [tag, delivery] of this.#pending) {
+      if (!delivery.acked) continue;
+      this.#pending.delete(tag);
+      acked.push(delivery.subject);
+    }
+    return acked;
+  }
+}
+
+/** The batcher's turn-end flush, without a closure per turn. */
+function flushBatcher(batcher: { flush(): void }): void {
+  batcher.flush();
 }

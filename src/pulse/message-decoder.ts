@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { compileRoutingKeyDecoder, type RoutingKeyDecoder } from '../bindings/decode-routing-key.js';
-import type { Binding, RoutingKeyFields } from '../bindings/types.js';
+import { compileRoutingKeyCheck, compileRoutingKeyDecoder, type RoutingKeyCheck, type RoutingKeyDecoder } from '../bindings/decode-routing-key.js';
+import type { Binding } from '../bindings/types.js';
 import type { AmqpMessage } from './amqp-api.js';
 import { brokerDeliveryCount } from './delivery-counter.js';
 import type { DecodeOptions } from './decode-options.js';
@@ -19,6 +19,8 @@ interface ExchangeEntry {
   readonly binding: Binding;
   readonly matchers: TopicMatcher[];
   readonly decodeFields: RoutingKeyDecoder;
+  /** Whether a key decodes; the fields themselves are decoded when the handler reads them. */
+  readonly keyFits: RoutingKeyCheck;
 }
 
 /**
@@ -43,7 +45,7 @@ export class MessageDecoder {
     for (const binding of bindings) {
       let entry = this.#exchanges.get(binding.exchange);
       if (!entry) {
-        entry = { binding, matchers: [], decodeFields: compileRoutingKeyDecoder(binding) };
+        entry = { binding, matchers: [], decodeFields: compileRoutingKeyDecoder(binding), keyFits: compileRoutingKeyCheck(binding) };
         this.#exchanges.set(binding.exchange, entry);
       }
       entry.matchers.push(compileTopicPattern(binding.routingKeyPattern));
@@ -65,35 +67,38 @@ export class MessageDecoder {
     if (!entry || !matchesAny(entry.matchers, routingKey, cc)) {
       return { kind: 'unbound', error: new UnboundMessageError(deliveryOf(raw, queue)) };
     }
-    const malformed = (reason: string, cause?: unknown): Decoded => ({
-      kind: 'malformed',
-      error: new MalformedMessageError(deliveryOf(raw, queue), raw.content, reason, cause === undefined ? undefined : { cause }),
-    });
     // toString('utf8') would turn invalid bytes into U+FFFD silently, changing the payload.
-    if (!isUtf8(raw.content)) return malformed(`body is not valid UTF-8 (${raw.content.length} bytes)`);
+    if (!isUtf8(raw.content)) return malformed(raw, queue, `body is not valid UTF-8 (${raw.content.length} bytes)`);
     let payload: unknown;
     try {
       payload = JSON.parse(raw.content.toString('utf8'));
     } catch (cause) {
-      return malformed('body is not JSON', cause);
+      return malformed(raw, queue, 'body is not JSON', cause);
     }
-    let fields: RoutingKeyFields;
-    try {
-      fields = entry.decodeFields(routingKey);
-    } catch (cause) {
-      return malformed((cause as Error).message, cause);
+    // Checked in place here, decoded (the same way) only if the handler reads `fields`.
+    if (!entry.keyFits(routingKey)) {
+      try {
+        entry.decodeFields(routingKey);
+      } catch (cause) {
+        return malformed(raw, queue, (cause as Error).message, cause);
+      }
     }
     const invalid = this.#validator?.check(exchange, payload);
-    if (invalid !== undefined) return malformed(invalid);
+    if (invalid !== undefined) return malformed(raw, queue, invalid);
     const routes = routesOf(cc);
     let deliveryCount = brokerDeliveryCount(redelivered, delivered.properties.headers?.['x-delivery-count'], channel.brokerCountsDeliveries);
     // Back from a retry queue: the broker counted the earlier failures in x-death; an unknown redelivery since then is at least one more.
     if (restored) deliveryCount = restored.retries + (deliveryCount ?? 2);
-    return { kind: 'message', message: new ReceivedMessage(raw, entry.binding, fields, routes, payload, queue, deliveryCount, channel) };
+    return { kind: 'message', message: new ReceivedMessage(raw, entry.binding, entry.decodeFields, routes, payload, queue, deliveryCount, channel) };
   }
 }
 
 const NO_ROUTES: readonly string[] = Object.freeze([]);
+
+/** A delivery that cannot become a message (a function, not a closure per delivery). */
+function malformed(raw: AmqpMessage, queue: string, reason: string, cause?: unknown): Decoded {
+  return { kind: 'malformed', error: new MalformedMessageError(deliveryOf(raw, queue), raw.content, reason, cause === undefined ? undefined : { cause }) };
+}
 
 /** Where a delivery came from, for errors only (built off the hot path). */
 function deliveryOf(raw: AmqpMessage, queue: string): DeliveryInfo {
@@ -104,9 +109,14 @@ function deliveryOf(raw: AmqpMessage, queue: string): DeliveryInfo {
 /** The CC header as strings; amqplib gives an array of strings, so that case allocates nothing. */
 function ccOf(value: unknown): readonly string[] {
   if (value === undefined || value === null) return NO_ROUTES;
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
+  if (Array.isArray(value) && allStrings(value)) return value as string[];
   const list: unknown[] = Array.isArray(value) ? value : [value];
   return list.map((item) => (Buffer.isBuffer(item) ? item.toString('utf8') : String(item)));
+}
+
+function allStrings(list: readonly unknown[]): boolean {
+  for (const item of list) if (typeof item !== 'string') return false;
+  return true;
 }
 
 /** Task routes: the CC entries starting with `route.`, without it. */

@@ -101,19 +101,31 @@ export interface DeliveryChannel {
   settle(raw: AmqpMessage, operation: 'ack' | 'nack', requeue: boolean, message: ReceivedMessage): SettleResult;
 }
 
+/** Decodes a routing key into fields; given instead of the fields, they are decoded when first read. */
+export type FieldsDecoder<Fields extends RoutingKeyFields = RoutingKeyFields> = (routingKey: string) => Fields;
+
 export class ReceivedMessage<Payload = unknown, Fields extends RoutingKeyFields = RoutingKeyFields> implements PulseMessage<Payload, Fields> {
   #settlement: Settlement | undefined;
+  #fields: Fields | FieldsDecoder<Fields>;
 
   constructor(
     readonly raw: AmqpMessage,
     readonly binding: Binding<Payload, Fields>,
-    readonly fields: Fields,
+    /** The fields, or (from the decoder, which has checked that the key decodes) how to decode them on first access: many handlers never read them. */
+    fields: Fields | FieldsDecoder<Fields>,
     readonly routes: readonly string[],
     readonly payload: Payload,
     readonly queue: string,
     readonly deliveryCount: number | undefined,
     readonly channel: DeliveryChannel,
-  ) {}
+  ) {
+    this.#fields = fields;
+  }
+
+  get fields(): Fields {
+    if (typeof this.#fields === 'function') this.#fields = this.#fields(this.routingKey);
+    return this.#fields;
+  }
 
   get exchange(): string {
     return this.raw.fields.exchange;
