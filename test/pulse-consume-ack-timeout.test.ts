@@ -1,21 +1,23 @@
 /**
- * A handler that outlives the broker's consumer acknowledgement timeout
+ * Handlers that outlive the broker's consumer acknowledgement timeout
  * (`consumer_timeout`, 30 min by default), on a RabbitMQ node of the test's
- * own with the timeout set to 3 s: what happens today, measured. RabbitMQ
- * 3.10 closes the channel with PRECONDITION_FAILED (406); `consume()` reports
- * a ChannelClosedError, resumes on a new channel, and the broker redelivers
- * the message (every message the channel held) while the first run is still
- * going. Not yet fixed: see docs/listening.md, "Handlers longer than the
- * broker's acknowledgement timeout".
+ * own with the timeout set to 3 s and `consumerTimeoutMs: 3000`: the message
+ * is moved to a holding queue before the timeout, so the channel survives and
+ * the message is handled once (before holding, RabbitMQ 3.10 closed the
+ * channel with 406 PRECONDITION_FAILED and redelivered the message ~60 s after
+ * its first delivery, while the first run went on). A process that dies
+ * mid-run gets the message back from the holding queue at its TTL.
  */
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { PulseClient } from '../src/pulse/index.js';
 import { errorsOf } from './support/broker-suite.js';
 import { consuming } from './support/consuming.js';
 import { type OwnBroker, startOwnBroker } from './support/own-broker.js';
-import { eventually, TestPublisher } from './support/rabbit.js';
+import { eventually, TestPublisher, uniqueName } from './support/rabbit.js';
 import { privateQueueEvents, publishCompleted } from './support/rabbit-fixtures.js';
+import { startTcpProxy } from './support/tcp-proxy.js';
 
 const CONSUMER_TIMEOUT_MS = 3_000;
 let broker: OwnBroker | undefined;
@@ -26,37 +28,91 @@ before(async () => {
 });
 after(async () => broker?.stop());
 
-test('a handler running past consumer_timeout loses its channel: ChannelClosedError 406, the message delivered again while the first run goes on (reported)', { timeout: 240_000 }, async (t) => {
+/** The node's holding queues, with their message counts. */
+async function holdingQueues(): Promise<Array<{ readonly name: string; readonly messages: number }>> {
+  const listed = await broker!.ctl('list_queues', '--silent', '--no-table-headers', 'name', 'messages');
+  return listed
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([name]) => name?.includes('/held/'))
+    .map(([name, messages]) => ({ name: name!, messages: Number(messages) }));
+}
+
+test('a handler running 70 s past consumer_timeout 3 s keeps its channel: its message held, handled once, never redelivered; the holding queue gone afterwards', { timeout: 240_000 }, async (t) => {
+  const HANDLER_MS = 70_000;
   const events = privateQueueEvents();
   const binding = events.taskCompleted();
   const publisher = await TestPublisher.open(broker!.url);
   await publisher.exchange(binding.exchange);
-  const client = new PulseClient({ url: broker!.url, connectionName: 'failures-ack-timeout', closeTimeoutMs: 1_000 });
+  const client = new PulseClient({ url: broker!.url, connectionName: 'long-handler', closeTimeoutMs: 1_000 });
   const errors = errorsOf(client);
   const deliveries: number[] = [];
-  let release: () => void = () => undefined;
-  const running = new Promise<void>((resolve) => (release = resolve));
+  let handlerEnded = 0;
   try {
-    const { subscription } = await consuming(
+    const { outcomes, subscription } = await consuming(
       client,
       binding,
       async () => {
         deliveries.push(performance.now());
-        await running;
+        await sleep(HANDLER_MS);
+        handlerEnded = performance.now();
+        return 'done';
       },
-      { queueName: 'failures-long-handler', handlerTimeoutMs: Infinity, retryDelayMs: 0 },
+      { queueName: uniqueName('long-handler'), retryQueues: true, consumerTimeoutMs: CONSUMER_TIMEOUT_MS, handlerTimeoutMs: 120_000, retryDelayMs: 1_000 },
     );
     await publishCompleted(publisher, binding, 'long');
-    await eventually(() => deliveries.length >= 2, 'the message delivered again', 180_000);
-    const closed = errors.find((e) => e.name === 'ChannelClosedError') as (Error & { code?: number }) | undefined;
-    assert.equal(closed?.code, 406);
-    assert.match(closed!.message, /delivery acknowledgement/i);
-    t.diagnostic(`consumer_timeout ${CONSUMER_TIMEOUT_MS} ms: delivered again ${Math.round(deliveries[1]! - deliveries[0]!)} ms after the first delivery (RabbitMQ checks the timeout periodically)`);
-    release();
+    await eventually(async () => (await holdingQueues()).some((queue) => queue.messages === 1), 'the message in a holding queue', 10_000);
+    const heldAfterMs = Math.round(performance.now() - deliveries[0]!);
+    await eventually(() => outcomes.length > 0, 'the outcome', HANDLER_MS + 30_000);
+    const outcomeAfterMs = Math.round(performance.now() - handlerEnded);
+    const [outcome] = outcomes;
+    assert.equal(outcome?.status, 'handled');
+    assert.equal(outcome.settledBy, 'consumer');
+    assert.match(outcome.holdingQueue ?? '', /^queue\/guest\/long-handler-[^/]+\/held\/[0-9a-f-]{36}$/);
+    assert.equal(deliveries.length, 1, 'delivered once');
+    assert.deepEqual(errors.filter((e) => e.name === 'ChannelClosedError'), [], 'the channel was never closed');
+    assert.deepEqual(await holdingQueues(), [], 'the holding queue is deleted');
+    t.diagnostic(`consumer_timeout ${CONSUMER_TIMEOUT_MS} ms: message held ${heldAfterMs} ms after its delivery (seen by polling); handler ran ${Math.round(handlerEnded - deliveries[0]!)} ms; outcome (holding queue deleted) ${outcomeAfterMs} ms after it ended; 1 delivery, 0 channel errors`);
     subscription.unsubscribe();
+    assert.equal(deliveries.length, 1);
   } finally {
-    release();
     await client.close();
     await publisher.close();
+  }
+});
+
+test('a process that dies mid-run leaves its message in the holding queue: it comes back at the TTL as the next delivery, and the holding queue expires (at-least-once)', { timeout: 120_000 }, async (t) => {
+  const events = privateQueueEvents();
+  const binding = events.taskCompleted();
+  const queueName = uniqueName('long-handler-dies');
+  // Held at 2.7 s, with a TTL of what is left of handlerTimeoutMs plus the margin: 6 s - 2.7 s + 0.3 s = 3.6 s.
+  const options = { queueName, retryQueues: true, consumerTimeoutMs: CONSUMER_TIMEOUT_MS, handlerTimeoutMs: 6_000, retryDelayMs: 1_000 } as const;
+  const publisher = await TestPublisher.open(broker!.url);
+  await publisher.exchange(binding.exchange);
+  const proxy = await startTcpProxy('forward', broker!.url);
+  const dying = new PulseClient({ url: proxy.url, connectionName: 'long-handler-dies', closeTimeoutMs: 1_000 });
+  const survivor = new PulseClient({ url: broker!.url, connectionName: 'long-handler-takes-over', closeTimeoutMs: 1_000 });
+  errorsOf(dying);
+  let firstDelivery = 0;
+  try {
+    await consuming(dying, binding, () => ((firstDelivery = performance.now()), new Promise<never>(() => undefined)), options);
+    await publishCompleted(publisher, binding, 'dies');
+    await eventually(async () => (await holdingQueues()).some((queue) => queue.messages === 1), 'the message in a holding queue', 10_000);
+    // The process "dies": its connection is cut and it can never reconnect; its handler never finishes.
+    await proxy.close();
+    const { outcomes } = await consuming(survivor, binding, () => 'taken over', options);
+    await eventually(() => outcomes.length > 0, 'the message back from the holding queue', 20_000);
+    const backAfterMs = Math.round(performance.now() - firstDelivery);
+    const [outcome] = outcomes;
+    assert.equal(outcome?.status, 'handled');
+    assert.equal(outcome.deliveryCount, 2, 'the held run counts as a failed delivery');
+    assert.ok(backAfterMs >= 6_000, `back after the TTL, not before (${backAfterMs} ms)`);
+    await eventually(async () => (await holdingQueues()).length === 0, 'the holding queue expired', 20_000);
+    t.diagnostic(`back ${backAfterMs} ms after the first delivery (held at ~2.7 s, TTL 3.6 s); the holding queue expired ${Math.round(performance.now() - firstDelivery)} ms after it (x-expires 7.2 s, seen by polling)`);
+  } finally {
+    await dying.close();
+    await survivor.close();
+    await publisher.close();
+    await proxy.close().catch(() => undefined);
   }
 });

@@ -4,6 +4,7 @@ import { DeliveryCounter } from './delivery-counter.js';
 import { redactInPlace } from './error-json.js';
 import { verdictOf, type FailureVerdict } from './failure-classifier.js';
 import { PermanentFailureError, RetryQueueError } from './failure-errors.js';
+import { HeldMessages, HOLD_CAP_MS, holdMarginMs, type HeldEnding } from './held-messages.js';
 import { HandlerRun, InFlightHandlers } from './in-flight-handlers.js';
 import { DeliveryLimitError, HandlerTimeoutError, MessageReleasedError, type ReleaseReason } from './pulse-errors.js';
 import type { DeliveryChannel, ReceivedMessage } from './pulse-message.js';
@@ -44,6 +45,8 @@ export class ConsumeSession<R> {
   readonly #retries = new RetryWaits();
   readonly #retryDelay: (deliveryCount: number) => number;
   readonly #verdict: (error: unknown, message: ReceivedMessage) => FailureVerdict;
+  /** Runs outliving `consumerTimeoutMs`: their messages, moved to holding queues. */
+  readonly #holding: HeldMessages | undefined;
   #slotsUsed = 0;
   #draining = false;
   #watchedChannel: DeliveryChannel | undefined;
@@ -54,7 +57,8 @@ export class ConsumeSession<R> {
     private readonly declaration: QueueDeclaration,
     private readonly output: SessionOutput<R>,
   ) {
-    this.#inFlight = new InFlightHandlers(settings.handlerTimeoutMs, (run) => this.#timedOut(run));
+    this.#inFlight = new InFlightHandlers(settings.handlerTimeoutMs, (run) => this.#afterHold(run, () => this.#timedOut(run)));
+    this.#holding = holdingFor(settings, declaration, (error) => this.#report(error));
     this.#retryDelay = retryDelayOf(settings.retryDelayMs, (error) => this.#report(error));
     this.#verdict = verdictOf(settings.classifyFailure, (error) => this.#report(error));
   }
@@ -80,6 +84,7 @@ export class ConsumeSession<R> {
   /** The consumer has stopped: nothing more arrives. */
   dispose(): void {
     this.drain();
+    this.#releaseHeld();
     this.#inFlight.dispose();
   }
 
@@ -104,15 +109,18 @@ export class ConsumeSession<R> {
     const run = new HandlerRun(message, deliveryCount);
     this.#slotsUsed++;
     this.#inFlight.add(run);
+    this.#holding?.started(run);
     settle(result).then(
-      (value) => {
-        if (this.#ended(run)) this.#succeeded(message, deliveryCount, value);
-        this.#pump();
-      },
-      (error) => {
-        if (this.#ended(run)) this.#failed(message, deliveryCount, error);
-        this.#pump();
-      },
+      (value) =>
+        this.#afterHold(run, () => {
+          if (this.#ended(run)) this.#succeeded(message, deliveryCount, value);
+          this.#pump();
+        }),
+      (error) =>
+        this.#afterHold(run, () => {
+          if (this.#ended(run)) this.#failed(message, deliveryCount, error);
+          this.#pump();
+        }),
     );
   }
 
@@ -127,7 +135,14 @@ export class ConsumeSession<R> {
     return true;
   }
 
+  /** Runs `next` once a move of the run's message to a holding queue, if one is under way, is done. */
+  #afterHold(run: HandlerRun, next: () => void): void {
+    if (this.#holding) this.#holding.ended(run, next);
+    else next();
+  }
+
   #succeeded(message: ReceivedMessage, deliveryCount: number, result: R): void {
+    if (this.#holding?.heldIn(message)) return this.#heldEnded(message, deliveryCount, { kind: 'handled' }, (holdingQueue) => ({ status: 'handled', settledBy: 'consumer', message, deliveryCount, result, ack: 'sent', holdingQueue }));
     if (message.settled) return this.#settledByHandler(message, deliveryCount, { result });
     this.#counter.settled(message);
     const ack = message.ack();
@@ -137,6 +152,7 @@ export class ConsumeSession<R> {
   #failed(message: ReceivedMessage, deliveryCount: number, thrown: unknown): void {
     // What a handler threw goes on to outcomes, error events and logs: without the credentials it may quote.
     const error = redactInPlace(thrown);
+    if (this.#holding?.heldIn(message)) return this.#heldFailed(message, deliveryCount, error);
     if (message.settled) return this.#settledByHandler(message, deliveryCount, { error });
     if (message.stale) return this.#requeuedByChannel(message, deliveryCount, error);
     if (this.#verdict(error, message) === 'dead-letter') return this.#giveUp(message, deliveryCount, error, 'permanent');
@@ -216,7 +232,52 @@ export class ConsumeSession<R> {
     this.#report(new MessageReleasedError(message.delivery, message, reason, lost, error === undefined ? undefined : { cause: error }));
   }
 
+  /**
+   * A held message's run failed: the retry policy applies to its copy (to a
+   * retry queue, or the dead-letter exchange). Whatever cannot be done leaves
+   * the copy in its holding queue, to return at its TTL.
+   */
+  #heldFailed(message: ReceivedMessage, deliveryCount: number, error: unknown): void {
+    const reason: GiveUpReason | undefined = this.#verdict(error, message) === 'dead-letter' ? 'permanent' : deliveryCount >= this.settings.maxDeliveries ? 'delivery-limit' : undefined;
+    if (reason === undefined) {
+      const delayMs = this.declaration.retryRoute!.delayAfter(deliveryCount);
+      return this.#heldEnded(message, deliveryCount, { kind: 'retry', delayMs }, (holdingQueue, retryQueue) => ({ status: 'retrying', settledBy: 'consumer', message, deliveryCount, error, requeue: 'sent', holdingQueue, ...(retryQueue ? { retryQueue } : {}) }));
+    }
+    const { deadLetterExchange } = this.declaration;
+    const GivenUpError = reason === 'permanent' ? PermanentFailureError : DeliveryLimitError;
+    this.#heldEnded(message, deliveryCount, { kind: 'give-up', deadLetterExchange }, (holdingQueue, _retryQueue, left) => {
+      // Not given up after all: its copy returns from the holding queue.
+      if (left) return { status: 'retrying', settledBy: 'consumer', message, deliveryCount, error, requeue: 'sent', holdingQueue };
+      this.#report(new GivenUpError(message.delivery, message, deliveryCount, deadLetterExchange !== undefined, { cause: error }));
+      return { status: deadLetterExchange !== undefined ? 'dead-lettered' : 'dropped', settledBy: 'consumer', message, deliveryCount, reason, error, holdingQueue };
+    });
+  }
+
+  /** Settles a held message's copy by `ending` (on the current channel: the message's own may be gone), then emits `outcome`. */
+  #heldEnded(message: ReceivedMessage, deliveryCount: number, ending: HeldEnding, outcome: (holdingQueue: string, retryQueue: string | undefined, left: boolean) => Outcome<R>): void {
+    const holdingQueue = this.#holding!.heldIn(message)!;
+    const channel = this.#watchedChannel?.alive ? this.#watchedChannel : message.channel;
+    this.#counter.settled(message);
+    void this.#holding!.finish(message, ending, channel.retryPublisher).then(({ left, retryQueue }) => this.#emit(outcome(holdingQueue, retryQueue, left)));
+  }
+
+  /** The stream stops with held runs still going: their copies are left to return at their TTL. */
+  #releaseHeld(): void {
+    const holding = this.#holding;
+    if (!holding) return;
+    for (const run of this.#inFlight.take((r) => holding.heldIn(r.message) !== undefined)) {
+      const holdingQueue = holding.heldIn(run.message)!;
+      holding.abandon(run.message);
+      this.#slotsUsed--;
+      run.state = 'over';
+      const { message, deliveryCount } = run;
+      this.#emit({ status: 'released', settledBy: 'consumer', message, deliveryCount, reason: 'handler-unfinished', error: undefined, requeue: 'already-settled', holdingQueue });
+    }
+  }
+
   #timedOut(run: HandlerRun): void {
+    // Its handler ended while its message was being moved: that result counts.
+    if (run.state !== 'running') return;
     run.state = 'over';
     const { message, deliveryCount } = run;
     const error = new HandlerTimeoutError(message.delivery, message, deliveryCount, this.settings.handlerTimeoutMs);
@@ -234,7 +295,9 @@ export class ConsumeSession<R> {
 
   #channelEnded(channel: DeliveryChannel): void {
     const onChannel = (message: ReceivedMessage) => message.channel === channel;
-    for (const run of this.#inFlight.take((r) => onChannel(r.message))) {
+    // A held message no longer depends on its channel: its run keeps its slot, and its outcome.
+    if (this.#draining) this.#releaseHeld();
+    for (const run of this.#inFlight.take((r) => onChannel(r.message) && !this.#holding?.heldIn(r.message))) {
       this.#slotsUsed--;
       // Its result still makes the outcome, unless the stream stops: then nobody waits for it.
       if (!this.#draining || run.message.settled) {
@@ -270,4 +333,13 @@ function settle<R>(result: PromiseLike<R> | Observable<R>): Promise<R> {
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** Holding queues for runs outliving the broker's acknowledgement timeout: only when handlers may run that long, with retry queues. */
+function holdingFor(settings: ConsumeSettings, declaration: QueueDeclaration, report: (error: Error) => void): HeldMessages | undefined {
+  const { holdAfterMs, handlerTimeoutMs, consumerTimeoutMs } = settings;
+  if (holdAfterMs === undefined || !declaration.retryRoute) return undefined;
+  // Back when the run would have timed out, with the margin to settle it; a cap when it never times out.
+  const ttl = handlerTimeoutMs === Infinity ? HOLD_CAP_MS : Math.min(handlerTimeoutMs - holdAfterMs + holdMarginMs(consumerTimeoutMs), HOLD_CAP_MS);
+  return new HeldMessages(declaration.retryRoute, holdAfterMs, ttl, report);
 }
