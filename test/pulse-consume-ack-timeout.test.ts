@@ -49,30 +49,37 @@ test('a handler running 70 s past consumer_timeout 3 s keeps its channel: its me
   const deliveries: number[] = [];
   let handlerEnded = 0;
   try {
-    const { outcomes, subscription } = await consuming(
-      client,
-      binding,
-      async () => {
-        deliveries.push(performance.now());
-        await sleep(HANDLER_MS);
-        handlerEnded = performance.now();
-        return 'done';
-      },
-      { queueName: uniqueName('long-handler'), retryQueues: true, consumerTimeoutMs: CONSUMER_TIMEOUT_MS, handlerTimeoutMs: 120_000, retryDelayMs: 1_000 },
-    );
+    const build = async () => {
+      deliveries.push(performance.now());
+      await sleep(HANDLER_MS);
+      handlerEnded = performance.now();
+      return 'done';
+    };
+    const { outcomes, subscription } = await consuming(client, binding, build, {
+      queueName: uniqueName('long-handler'),
+      retryQueues: true,
+      handlerTimeoutMs: 120_000, // past the broker's consumer_timeout
+      consumerTimeoutMs: CONSUMER_TIMEOUT_MS, // the broker's consumer_timeout; default 1_800_000 (30 min)
+    });
     await publishCompleted(publisher, binding, 'long');
-    await eventually(async () => (await holdingQueues()).some((queue) => queue.messages === 1), 'the message in a holding queue', 10_000);
-    const heldAfterMs = Math.round(performance.now() - deliveries[0]!);
+    // Past the hold point (2.7 s) and the broker's timeout (3 s): where the message is now.
+    await eventually(() => deliveries.length > 0, 'the first delivery', 10_000);
+    await sleep(5_000);
+    const heldMidRun = await holdingQueues();
     await eventually(() => outcomes.length > 0, 'the outcome', HANDLER_MS + 30_000);
     const outcomeAfterMs = Math.round(performance.now() - handlerEnded);
+    const closed = errors.filter((e) => e.name === 'ChannelClosedError');
+    t.diagnostic(`deliveries ${deliveries.length}; channel errors: ${closed.map((e) => e.message).join('; ') || 'none'}`);
+    assert.equal(deliveries.length, 1, 'delivered once');
+    assert.deepEqual(closed, [], 'the channel was never closed');
     const [outcome] = outcomes;
     assert.equal(outcome?.status, 'handled');
     assert.equal(outcome.settledBy, 'consumer');
+    assert.equal(outcome.ack, 'sent');
     assert.match(outcome.holdingQueue ?? '', /^queue\/guest\/long-handler-[^/]+\/held\/[0-9a-f-]{36}$/);
-    assert.equal(deliveries.length, 1, 'delivered once');
-    assert.deepEqual(errors.filter((e) => e.name === 'ChannelClosedError'), [], 'the channel was never closed');
+    assert.deepEqual(heldMidRun, [{ name: outcome.holdingQueue, messages: 1 }], 'mid-run, the copy is in its holding queue');
     assert.deepEqual(await holdingQueues(), [], 'the holding queue is deleted');
-    t.diagnostic(`consumer_timeout ${CONSUMER_TIMEOUT_MS} ms: message held ${heldAfterMs} ms after its delivery (seen by polling); handler ran ${Math.round(handlerEnded - deliveries[0]!)} ms; outcome (holding queue deleted) ${outcomeAfterMs} ms after it ended; 1 delivery, 0 channel errors`);
+    t.diagnostic(`consumer_timeout ${CONSUMER_TIMEOUT_MS} ms: handler ran ${Math.round(handlerEnded - deliveries[0]!)} ms; outcome (holding queue deleted) ${outcomeAfterMs} ms after it ended (seen by polling); 1 delivery, 0 channel errors`);
     subscription.unsubscribe();
     assert.equal(deliveries.length, 1);
   } finally {
@@ -92,10 +99,10 @@ test('a process that dies mid-run leaves its message in the holding queue: it co
   const proxy = await startTcpProxy('forward', broker!.url);
   const dying = new PulseClient({ url: proxy.url, connectionName: 'long-handler-dies', closeTimeoutMs: 1_000 });
   const survivor = new PulseClient({ url: broker!.url, connectionName: 'long-handler-takes-over', closeTimeoutMs: 1_000 });
-  errorsOf(dying);
+  const dyingErrors = errorsOf(dying);
   let firstDelivery = 0;
   try {
-    await consuming(dying, binding, () => ((firstDelivery = performance.now()), new Promise<never>(() => undefined)), options);
+    const { outcomes: dyingOutcomes } = await consuming(dying, binding, () => ((firstDelivery = performance.now()), new Promise<never>(() => undefined)), options);
     await publishCompleted(publisher, binding, 'dies');
     await eventually(async () => (await holdingQueues()).some((queue) => queue.messages === 1), 'the message in a holding queue', 10_000);
     // The process "dies": its connection is cut and it can never reconnect; its handler never finishes.
@@ -107,6 +114,14 @@ test('a process that dies mid-run leaves its message in the holding queue: it co
     assert.equal(outcome?.status, 'handled');
     assert.equal(outcome.deliveryCount, 2, 'the held run counts as a failed delivery');
     assert.ok(backAfterMs >= 6_000, `back after the TTL, not before (${backAfterMs} ms)`);
+    // The cut-off run timed out meanwhile (6 s): nothing it could do, its copy was left to the TTL.
+    await eventually(() => dyingOutcomes.length > 0, 'the cut-off run timed out', 10_000);
+    const [left] = dyingOutcomes;
+    assert.equal(left?.status, 'retrying');
+    assert.match(left.holdingQueue ?? '', /\/held\//);
+    assert.equal(left.status === 'retrying' ? left.retryQueue : 'n/a', undefined, 'not in a retry queue: left in its holding queue');
+    assert.ok(dyingErrors.some((e) => e.name === 'HandlerTimeoutError'));
+    assert.ok(dyingErrors.some((e) => e.name === 'RetryQueueError'));
     await eventually(async () => (await holdingQueues()).length === 0, 'the holding queue expired', 20_000);
     t.diagnostic(`back ${backAfterMs} ms after the first delivery (held at ~2.7 s, TTL 3.6 s); the holding queue expired ${Math.round(performance.now() - firstDelivery)} ms after it (x-expires 7.2 s, seen by polling)`);
   } finally {
@@ -114,5 +129,40 @@ test('a process that dies mid-run leaves its message in the holding queue: it co
     await survivor.close();
     await publisher.close();
     await proxy.close().catch(() => undefined);
+  }
+});
+
+test('a held run that fails: its copy goes to its retry queue, the holding queue is deleted, the next delivery handles it', { timeout: 60_000 }, async () => {
+  const events = privateQueueEvents();
+  const binding = events.taskCompleted();
+  const publisher = await TestPublisher.open(broker!.url);
+  await publisher.exchange(binding.exchange);
+  const client = new PulseClient({ url: broker!.url, connectionName: 'long-handler-fails', closeTimeoutMs: 1_000 });
+  const errors = errorsOf(client);
+  try {
+    const { outcomes } = await consuming(
+      client,
+      binding,
+      async (message) => {
+        if (message.deliveryCount !== 1) return 'second time lucky';
+        await sleep(4_000); // past the hold point (2.7 s)
+        throw new Error('failed after 4 s');
+      },
+      { queueName: uniqueName('long-handler-fails'), retryQueues: true, consumerTimeoutMs: CONSUMER_TIMEOUT_MS, handlerTimeoutMs: 10_000, retryDelayMs: 500 },
+    );
+    await publishCompleted(publisher, binding, 'fails');
+    await eventually(() => outcomes.length >= 2, 'the retry handled', 20_000);
+    const [failed, handled] = outcomes;
+    assert.equal(failed?.status, 'retrying');
+    assert.match(failed.holdingQueue ?? '', /\/held\//);
+    assert.match(failed.status === 'retrying' ? (failed.retryQueue ?? '') : '', /\/retry\/500$/);
+    assert.equal(handled?.status, 'handled');
+    assert.equal(handled.deliveryCount, 2);
+    assert.equal(handled.holdingQueue, undefined);
+    assert.deepEqual(await holdingQueues(), []);
+    assert.deepEqual(errors.filter((e) => e.name === 'ChannelClosedError' || e.name === 'HoldingQueueError'), []);
+  } finally {
+    await client.close();
+    await publisher.close();
   }
 });

@@ -4,7 +4,8 @@ import { DeliveryCounter } from './delivery-counter.js';
 import { redactInPlace } from './error-json.js';
 import { verdictOf, type FailureVerdict } from './failure-classifier.js';
 import { PermanentFailureError, RetryQueueError } from './failure-errors.js';
-import { HeldMessages, HOLD_CAP_MS, holdMarginMs, type HeldEnding } from './held-messages.js';
+import { type HeldMessages, holdingFor } from './held-messages.js';
+import { HeldOutcomes } from './held-outcomes.js';
 import { HandlerRun, InFlightHandlers } from './in-flight-handlers.js';
 import { DeliveryLimitError, HandlerTimeoutError, MessageReleasedError, type ReleaseReason } from './pulse-errors.js';
 import type { DeliveryChannel, ReceivedMessage } from './pulse-message.js';
@@ -47,6 +48,7 @@ export class ConsumeSession<R> {
   readonly #verdict: (error: unknown, message: ReceivedMessage) => FailureVerdict;
   /** Runs outliving `consumerTimeoutMs`: their messages, moved to holding queues. */
   readonly #holding: HeldMessages | undefined;
+  readonly #heldOutcomes: HeldOutcomes<R> | undefined;
   #slotsUsed = 0;
   #draining = false;
   #watchedChannel: DeliveryChannel | undefined;
@@ -58,9 +60,11 @@ export class ConsumeSession<R> {
     private readonly output: SessionOutput<R>,
   ) {
     this.#inFlight = new InFlightHandlers(settings.handlerTimeoutMs, (run) => this.#afterHold(run, () => this.#timedOut(run)));
-    this.#holding = holdingFor(settings, declaration, (error) => this.#report(error));
-    this.#retryDelay = retryDelayOf(settings.retryDelayMs, (error) => this.#report(error));
-    this.#verdict = verdictOf(settings.classifyFailure, (error) => this.#report(error));
+    const report = (error: Error) => this.#report(error);
+    this.#retryDelay = retryDelayOf(settings.retryDelayMs, report);
+    this.#verdict = verdictOf(settings.classifyFailure, report);
+    this.#holding = holdingFor(declaration.retryRoute, settings, report);
+    this.#heldOutcomes = this.#holding && new HeldOutcomes(this.#holding, settings, declaration, this.#verdict, (outcome) => this.#emit(outcome), report);
   }
 
   deliver(message: ReceivedMessage): void {
@@ -142,7 +146,7 @@ export class ConsumeSession<R> {
   }
 
   #succeeded(message: ReceivedMessage, deliveryCount: number, result: R): void {
-    if (this.#holding?.heldIn(message)) return this.#heldEnded(message, deliveryCount, { kind: 'handled' }, (holdingQueue) => ({ status: 'handled', settledBy: 'consumer', message, deliveryCount, result, ack: 'sent', holdingQueue }));
+    if (this.#holding?.heldIn(message)) return this.#counter.settled(message), this.#heldOutcomes!.handled(message, deliveryCount, result, this.#livePublisher(message));
     if (message.settled) return this.#settledByHandler(message, deliveryCount, { result });
     this.#counter.settled(message);
     const ack = message.ack();
@@ -152,7 +156,7 @@ export class ConsumeSession<R> {
   #failed(message: ReceivedMessage, deliveryCount: number, thrown: unknown): void {
     // What a handler threw goes on to outcomes, error events and logs: without the credentials it may quote.
     const error = redactInPlace(thrown);
-    if (this.#holding?.heldIn(message)) return this.#heldFailed(message, deliveryCount, error);
+    if (this.#holding?.heldIn(message)) return this.#counter.settled(message), this.#heldOutcomes!.failed(message, deliveryCount, error, this.#livePublisher(message));
     if (message.settled) return this.#settledByHandler(message, deliveryCount, { error });
     if (message.stale) return this.#requeuedByChannel(message, deliveryCount, error);
     if (this.#verdict(error, message) === 'dead-letter') return this.#giveUp(message, deliveryCount, error, 'permanent');
@@ -232,33 +236,9 @@ export class ConsumeSession<R> {
     this.#report(new MessageReleasedError(message.delivery, message, reason, lost, error === undefined ? undefined : { cause: error }));
   }
 
-  /**
-   * A held message's run failed: the retry policy applies to its copy (to a
-   * retry queue, or the dead-letter exchange). Whatever cannot be done leaves
-   * the copy in its holding queue, to return at its TTL.
-   */
-  #heldFailed(message: ReceivedMessage, deliveryCount: number, error: unknown): void {
-    const reason: GiveUpReason | undefined = this.#verdict(error, message) === 'dead-letter' ? 'permanent' : deliveryCount >= this.settings.maxDeliveries ? 'delivery-limit' : undefined;
-    if (reason === undefined) {
-      const delayMs = this.declaration.retryRoute!.delayAfter(deliveryCount);
-      return this.#heldEnded(message, deliveryCount, { kind: 'retry', delayMs }, (holdingQueue, retryQueue) => ({ status: 'retrying', settledBy: 'consumer', message, deliveryCount, error, requeue: 'sent', holdingQueue, ...(retryQueue ? { retryQueue } : {}) }));
-    }
-    const { deadLetterExchange } = this.declaration;
-    const GivenUpError = reason === 'permanent' ? PermanentFailureError : DeliveryLimitError;
-    this.#heldEnded(message, deliveryCount, { kind: 'give-up', deadLetterExchange }, (holdingQueue, _retryQueue, left) => {
-      // Not given up after all: its copy returns from the holding queue.
-      if (left) return { status: 'retrying', settledBy: 'consumer', message, deliveryCount, error, requeue: 'sent', holdingQueue };
-      this.#report(new GivenUpError(message.delivery, message, deliveryCount, deadLetterExchange !== undefined, { cause: error }));
-      return { status: deadLetterExchange !== undefined ? 'dead-lettered' : 'dropped', settledBy: 'consumer', message, deliveryCount, reason, error, holdingQueue };
-    });
-  }
-
-  /** Settles a held message's copy by `ending` (on the current channel: the message's own may be gone), then emits `outcome`. */
-  #heldEnded(message: ReceivedMessage, deliveryCount: number, ending: HeldEnding, outcome: (holdingQueue: string, retryQueue: string | undefined, left: boolean) => Outcome<R>): void {
-    const holdingQueue = this.#holding!.heldIn(message)!;
-    const channel = this.#watchedChannel?.alive ? this.#watchedChannel : message.channel;
-    this.#counter.settled(message);
-    void this.#holding!.finish(message, ending, channel.retryPublisher).then(({ left, retryQueue }) => this.#emit(outcome(holdingQueue, retryQueue, left)));
+  /** A live channel's publisher for a held message's copy: its own channel may be gone, a held message does not depend on it. */
+  #livePublisher(message: ReceivedMessage): RetryPublisherLike | undefined {
+    return (this.#watchedChannel?.alive ? this.#watchedChannel : message.channel).retryPublisher;
   }
 
   /** The stream stops with held runs still going: their copies are left to return at their TTL. */
@@ -333,13 +313,4 @@ function settle<R>(result: PromiseLike<R> | Observable<R>): Promise<R> {
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
-/** Holding queues for runs outliving the broker's acknowledgement timeout: only when handlers may run that long, with retry queues. */
-function holdingFor(settings: ConsumeSettings, declaration: QueueDeclaration, report: (error: Error) => void): HeldMessages | undefined {
-  const { holdAfterMs, handlerTimeoutMs, consumerTimeoutMs } = settings;
-  if (holdAfterMs === undefined || !declaration.retryRoute) return undefined;
-  // Back when the run would have timed out, with the margin to settle it; a cap when it never times out.
-  const ttl = handlerTimeoutMs === Infinity ? HOLD_CAP_MS : Math.min(handlerTimeoutMs - holdAfterMs + holdMarginMs(consumerTimeoutMs), HOLD_CAP_MS);
-  return new HeldMessages(declaration.retryRoute, holdAfterMs, ttl, report);
 }

@@ -148,6 +148,19 @@ export class HeldMessages {
   }
 }
 
+/** Holding queues for runs outliving the broker's acknowledgement timeout: only when handlers may run that long, with retry queues. */
+export function holdingFor(
+  route: RetryRoute | undefined,
+  timeouts: { readonly holdAfterMs: number | undefined; readonly handlerTimeoutMs: number; readonly consumerTimeoutMs: number },
+  report: (error: Error) => void,
+): HeldMessages | undefined {
+  const { holdAfterMs, handlerTimeoutMs, consumerTimeoutMs } = timeouts;
+  if (holdAfterMs === undefined || !route) return undefined;
+  // Back when the run would have timed out, with the margin to settle it; a cap when it never times out.
+  const ttl = Math.min(handlerTimeoutMs - holdAfterMs + holdMarginMs(consumerTimeoutMs), HOLD_CAP_MS);
+  return new HeldMessages(route, holdAfterMs, ttl, report);
+}
+
 async function deleteQuietly(publisher: CopyPublisher, queue: string): Promise<void> {
   try {
     await publisher.queues.deleteQueue(queue);
