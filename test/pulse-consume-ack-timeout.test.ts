@@ -166,3 +166,37 @@ test('a held run that fails: its copy goes to its retry queue, the holding queue
     await publisher.close();
   }
 });
+
+test('the stream stopping while a held run goes on: released with its holding queue, the copy left to come back at its TTL', { timeout: 60_000 }, async () => {
+  const events = privateQueueEvents();
+  const binding = events.taskCompleted();
+  const queueName = uniqueName('long-handler-stops');
+  const options = { queueName, retryQueues: true, consumerTimeoutMs: CONSUMER_TIMEOUT_MS, handlerTimeoutMs: 6_000, retryDelayMs: 1_000 } as const;
+  const publisher = await TestPublisher.open(broker!.url);
+  await publisher.exchange(binding.exchange);
+  const client = new PulseClient({ url: broker!.url, connectionName: 'long-handler-stops', closeTimeoutMs: 1_000 });
+  const errors = errorsOf(client);
+  try {
+    const stop = new AbortController();
+    const first = await consuming(client, binding, () => new Promise<never>(() => undefined), { ...options, signal: stop.signal });
+    await publishCompleted(publisher, binding, 'stops');
+    await eventually(async () => (await holdingQueues()).some((queue) => queue.messages === 1), 'the message in a holding queue', 10_000);
+    const stoppedAt = performance.now();
+    stop.abort();
+    await eventually(() => first.outcomes.length > 0, 'the released outcome', 5_000);
+    const [released] = first.outcomes;
+    assert.equal(released?.status, 'released');
+    assert.equal(released.status === 'released' ? released.requeue : undefined, 'already-settled');
+    assert.equal(released.status === 'released' ? released.reason : undefined, 'handler-unfinished');
+    assert.match(released.holdingQueue ?? '', /\/held\//);
+    const again = await consuming(client, binding, () => 'handled later', options);
+    await eventually(() => again.outcomes.length > 0, 'the copy back from its holding queue', 15_000);
+    assert.equal(again.outcomes[0]?.status, 'handled');
+    assert.equal(again.outcomes[0].deliveryCount, 2);
+    assert.ok(performance.now() - stoppedAt < 15_000);
+    assert.deepEqual(errors.filter((e) => e.name === 'ChannelClosedError' || e.name === 'HoldingQueueError'), []);
+  } finally {
+    await client.close();
+    await publisher.close();
+  }
+});
