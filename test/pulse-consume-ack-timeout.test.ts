@@ -200,3 +200,44 @@ test('the stream stopping while a held run goes on: released with its holding qu
     await publisher.close();
   }
 });
+
+test('a held run failing on its last delivery: its copy dead-lettered, the holding queue deleted', { timeout: 60_000 }, async () => {
+  const events = privateQueueEvents();
+  const binding = events.taskCompleted();
+  const deadLetterQueue = uniqueName('long-handler-dead');
+  const publisher = await TestPublisher.open(broker!.url);
+  await publisher.exchange(binding.exchange);
+  const client = new PulseClient({ url: broker!.url, connectionName: 'long-handler-gives-up', closeTimeoutMs: 1_000 });
+  const errors = errorsOf(client);
+  try {
+    const { outcomes } = await consuming(
+      client,
+      binding,
+      async () => {
+        await sleep(4_000); // past the hold point (2.7 s)
+        throw new Error('failed after 4 s');
+      },
+      {
+        queueName: uniqueName('long-handler-gives-up'),
+        retryQueues: true,
+        maxDeliveries: 1,
+        deadLetter: { exchange: uniqueName('long-handler-dlx'), queue: deadLetterQueue },
+        consumerTimeoutMs: CONSUMER_TIMEOUT_MS,
+        handlerTimeoutMs: 10_000,
+      },
+    );
+    await publishCompleted(publisher, binding, 'gives-up');
+    await eventually(() => outcomes.length > 0, 'the outcome', 20_000);
+    const [outcome] = outcomes;
+    assert.equal(outcome?.status, 'dead-lettered');
+    assert.equal(outcome.settledBy === 'consumer' && outcome.status === 'dead-lettered' ? outcome.reason : undefined, 'delivery-limit');
+    assert.match(outcome.holdingQueue ?? '', /\/held\//);
+    assert.deepEqual(await holdingQueues(), []);
+    const listed = await broker!.ctl('list_queues', '--silent', '--no-table-headers', 'name', 'messages');
+    assert.match(listed, new RegExp(`queue/guest/${deadLetterQueue}\\s+1`), 'the copy is in the dead-letter queue');
+    assert.ok(errors.some((e) => e.name === 'DeliveryLimitError'));
+  } finally {
+    await client.close();
+    await publisher.close();
+  }
+});
