@@ -146,7 +146,7 @@ export class ConsumeSession<R> {
   }
 
   #succeeded(message: ReceivedMessage, deliveryCount: number, result: R): void {
-    if (this.#holding?.heldIn(message)) return this.#counter.settled(message), this.#heldOutcomes!.handled(message, deliveryCount, result, this.#livePublisher(message));
+    if (this.#holding?.heldIn(message)) return this.#heldRunEnded(message, deliveryCount, { result });
     if (message.settled) return this.#settledByHandler(message, deliveryCount, { result });
     this.#counter.settled(message);
     const ack = message.ack();
@@ -156,7 +156,7 @@ export class ConsumeSession<R> {
   #failed(message: ReceivedMessage, deliveryCount: number, thrown: unknown): void {
     // What a handler threw goes on to outcomes, error events and logs: without the credentials it may quote.
     const error = redactInPlace(thrown);
-    if (this.#holding?.heldIn(message)) return this.#counter.settled(message), this.#heldOutcomes!.failed(message, deliveryCount, error, this.#livePublisher(message));
+    if (this.#holding?.heldIn(message)) return this.#heldRunEnded(message, deliveryCount, { error });
     if (message.settled) return this.#settledByHandler(message, deliveryCount, { error });
     if (message.stale) return this.#requeuedByChannel(message, deliveryCount, error);
     if (this.#verdict(error, message) === 'dead-letter') return this.#giveUp(message, deliveryCount, error, 'permanent');
@@ -236,9 +236,12 @@ export class ConsumeSession<R> {
     this.#report(new MessageReleasedError(message.delivery, message, reason, lost, error === undefined ? undefined : { cause: error }));
   }
 
-  /** A live channel's publisher for a held message's copy: its own channel may be gone, a held message does not depend on it. */
-  #livePublisher(message: ReceivedMessage): RetryPublisherLike | undefined {
-    return (this.#watchedChannel?.alive ? this.#watchedChannel : message.channel).retryPublisher;
+  /** A held message's run ended: its copy is settled over a live channel (its own may be gone; a held message does not depend on it). */
+  #heldRunEnded(message: ReceivedMessage, deliveryCount: number, ending: { readonly result: R } | { readonly error: unknown }): void {
+    this.#counter.settled(message);
+    const publisher = (this.#watchedChannel?.alive ? this.#watchedChannel : message.channel).retryPublisher;
+    if ('error' in ending) this.#heldOutcomes!.failed(message, deliveryCount, ending.error, publisher);
+    else this.#heldOutcomes!.handled(message, deliveryCount, ending.result, publisher);
   }
 
   /** The stream stops with held runs still going: their copies are left to return at their TTL. */
@@ -251,7 +254,8 @@ export class ConsumeSession<R> {
       this.#slotsUsed--;
       run.state = 'over';
       const { message, deliveryCount } = run;
-      this.#emit({ status: 'released', settledBy: 'consumer', message, deliveryCount, reason: 'handler-unfinished', error: undefined, requeue: 'already-settled', holdingQueue });
+      if (this.#emit({ status: 'released', settledBy: 'consumer', message, deliveryCount, reason: 'handler-unfinished', error: undefined, requeue: 'already-settled', holdingQueue })) continue;
+      this.#report(new MessageReleasedError(message.delivery, message, 'handler-unfinished', false));
     }
   }
 
