@@ -28,13 +28,13 @@ before(async () => {
 });
 after(async () => broker?.stop());
 
-/** The node's holding queues, with their message counts. */
-async function holdingQueues(): Promise<Array<{ readonly name: string; readonly messages: number }>> {
+/** The node's holding queues (of queues whose name has `of`), with their message counts; an earlier test's may still wait for its x-expires. */
+async function holdingQueues(of = ''): Promise<Array<{ readonly name: string; readonly messages: number }>> {
   const listed = await broker!.ctl('list_queues', '--silent', '--no-table-headers', 'name', 'messages');
   return listed
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
-    .filter(([name]) => name?.includes('/held/'))
+    .filter(([name]) => name?.includes('/held/') && name.includes(of))
     .map(([name, messages]) => ({ name: name!, messages: Number(messages) }));
 }
 
@@ -98,8 +98,9 @@ test('a process that dies mid-run leaves its message in the holding queue: it co
   const events = privateQueueEvents();
   const binding = events.taskCompleted();
   const queueName = uniqueName('long-handler-dies');
-  // Held at 2.7 s, with a TTL of what is left of handlerTimeoutMs plus the margin: 6 s - 2.7 s + 0.3 s = 3.6 s.
-  const options = { queueName, retryQueues: true, consumerTimeoutMs: CONSUMER_TIMEOUT_MS, handlerTimeoutMs: 6_000, retryDelayMs: 1_000 } as const;
+  // Held at 2.7 s, with a TTL of what is left of handlerTimeoutMs plus the margin: 12 s - 2.7 s + 0.3 s = 9.6 s
+  // (12 s: seeing the holding queue through rabbitmqctl takes seconds on a busy machine; the cut-off comes first).
+  const options = { queueName, retryQueues: true, consumerTimeoutMs: CONSUMER_TIMEOUT_MS, handlerTimeoutMs: 12_000, retryDelayMs: 1_000 } as const;
   const publisher = await TestPublisher.open(broker!.url);
   await publisher.exchange(binding.exchange);
   const proxy = await startTcpProxy('forward', broker!.url);
@@ -114,13 +115,13 @@ test('a process that dies mid-run leaves its message in the holding queue: it co
     // The process "dies": its connection is cut and it can never reconnect; its handler never finishes.
     await proxy.close();
     const { outcomes } = await consuming(survivor, binding, () => 'taken over', options);
-    await eventually(() => outcomes.length > 0, 'the message back from the holding queue', 20_000);
+    await eventually(() => outcomes.length > 0, 'the message back from the holding queue', 40_000);
     const backAfterMs = Math.round(performance.now() - firstDelivery);
     const [outcome] = outcomes;
     assert.equal(outcome?.status, 'handled');
     assert.equal(outcome.deliveryCount, 2, 'the held run counts as a failed delivery');
-    assert.ok(backAfterMs >= 6_000, `back after the TTL, not before (${backAfterMs} ms)`);
-    // The cut-off run timed out meanwhile (6 s): nothing it could do, its copy was left to the TTL.
+    assert.ok(backAfterMs >= 12_000, `back after the TTL, not before (${backAfterMs} ms)`);
+    // The cut-off run timed out meanwhile (12 s): nothing it could do, its copy was left to the TTL.
     await eventually(() => dyingOutcomes.length > 0, 'the cut-off run timed out', 10_000);
     const [left] = dyingOutcomes;
     assert.equal(left?.status, 'retrying');
@@ -128,8 +129,8 @@ test('a process that dies mid-run leaves its message in the holding queue: it co
     assert.equal(left.status === 'retrying' ? left.retryQueue : 'n/a', undefined, 'not in a retry queue: left in its holding queue');
     assert.ok(dyingErrors.some((e) => e.name === 'HandlerTimeoutError'));
     assert.ok(dyingErrors.some((e) => e.name === 'RetryQueueError'));
-    await eventually(async () => (await holdingQueues()).length === 0, 'the holding queue expired', 20_000);
-    t.diagnostic(`back ${backAfterMs} ms after the first delivery (held at ~2.7 s, TTL 3.6 s); the holding queue expired ${Math.round(performance.now() - firstDelivery)} ms after it (x-expires 7.2 s, seen by polling)`);
+    await eventually(async () => (await holdingQueues(queueName)).length === 0, 'the holding queue expired', 40_000);
+    t.diagnostic(`back ${backAfterMs} ms after the first delivery (held at ~2.7 s, TTL 9.6 s); the holding queue expired ${Math.round(performance.now() - firstDelivery)} ms after it (x-expires 19.2 s, seen by polling)`);
   } finally {
     await dying.close();
     await survivor.close();
@@ -144,6 +145,7 @@ test('a held run that fails: its copy goes to its retry queue, the holding queue
   const publisher = await TestPublisher.open(broker!.url);
   await publisher.exchange(binding.exchange);
   const client = new PulseClient({ url: broker!.url, connectionName: 'long-handler-fails', closeTimeoutMs: 1_000 });
+  const queueName = uniqueName('long-handler-fails');
   const errors = errorsOf(client);
   try {
     const { outcomes } = await consuming(
@@ -154,7 +156,7 @@ test('a held run that fails: its copy goes to its retry queue, the holding queue
         await sleep(4_000); // past the hold point (2.7 s)
         throw new Error('failed after 4 s');
       },
-      { queueName: uniqueName('long-handler-fails'), retryQueues: true, consumerTimeoutMs: CONSUMER_TIMEOUT_MS, handlerTimeoutMs: 10_000, retryDelayMs: 500 },
+      { queueName, retryQueues: true, consumerTimeoutMs: CONSUMER_TIMEOUT_MS, handlerTimeoutMs: 10_000, retryDelayMs: 500 },
     );
     await publishCompleted(publisher, binding, 'fails');
     await eventually(() => outcomes.length >= 2, 'the retry handled', 20_000);
@@ -165,7 +167,7 @@ test('a held run that fails: its copy goes to its retry queue, the holding queue
     assert.equal(handled?.status, 'handled');
     assert.equal(handled.deliveryCount, 2);
     assert.equal(handled.holdingQueue, undefined);
-    assert.deepEqual(await holdingQueues(), []);
+    assert.deepEqual(await holdingQueues(queueName), []);
     assert.deepEqual(errors.filter((e) => e.name === 'ChannelClosedError' || e.name === 'HoldingQueueError'), []);
   } finally {
     await client.close();
@@ -177,7 +179,8 @@ test('the stream stopping while a held run goes on: released with its holding qu
   const events = privateQueueEvents();
   const binding = events.taskCompleted();
   const queueName = uniqueName('long-handler-stops');
-  const options = { queueName, retryQueues: true, consumerTimeoutMs: CONSUMER_TIMEOUT_MS, handlerTimeoutMs: 6_000, retryDelayMs: 1_000 } as const;
+  // 12 s: the stop comes before the run would time out (seeing the holding queue takes seconds on a busy machine).
+  const options = { queueName, retryQueues: true, consumerTimeoutMs: CONSUMER_TIMEOUT_MS, handlerTimeoutMs: 12_000, retryDelayMs: 1_000 } as const;
   const publisher = await TestPublisher.open(broker!.url);
   await publisher.exchange(binding.exchange);
   const client = new PulseClient({ url: broker!.url, connectionName: 'long-handler-stops', closeTimeoutMs: 1_000 });
@@ -202,7 +205,7 @@ test('the stream stopping while a held run goes on: released with its holding qu
     await eventually(() => again!.outcomes.length > 0, 'the copy back from its holding queue', 30_000);
     assert.equal(again.outcomes[0]?.status, 'handled', seen());
     assert.equal(again.outcomes[0].deliveryCount, 2, seen());
-    t.diagnostic(`back ${Math.round(performance.now() - stoppedAt)} ms after the stop (TTL 3.6 s from the hold)`);
+    t.diagnostic(`back ${Math.round(performance.now() - stoppedAt)} ms after the stop (TTL 9.6 s from the hold)`);
     assert.deepEqual(errors.filter((e) => e.name === 'ChannelClosedError' || e.name === 'HoldingQueueError'), [], seen());
   } finally {
     await client.close();
@@ -214,6 +217,7 @@ test('a held run failing on its last delivery: its copy dead-lettered, the holdi
   const events = privateQueueEvents();
   const binding = events.taskCompleted();
   const deadLetterQueue = uniqueName('long-handler-dead');
+  const queueName = uniqueName('long-handler-gives-up');
   const publisher = await TestPublisher.open(broker!.url);
   await publisher.exchange(binding.exchange);
   const client = new PulseClient({ url: broker!.url, connectionName: 'long-handler-gives-up', closeTimeoutMs: 1_000 });
@@ -227,7 +231,7 @@ test('a held run failing on its last delivery: its copy dead-lettered, the holdi
         throw new Error('failed after 4 s');
       },
       {
-        queueName: uniqueName('long-handler-gives-up'),
+        queueName,
         retryQueues: true,
         maxDeliveries: 1,
         deadLetter: { exchange: uniqueName('long-handler-dlx'), queue: deadLetterQueue },
@@ -241,7 +245,7 @@ test('a held run failing on its last delivery: its copy dead-lettered, the holdi
     assert.equal(outcome?.status, 'dead-lettered');
     assert.equal(outcome.settledBy === 'consumer' && outcome.status === 'dead-lettered' ? outcome.reason : undefined, 'delivery-limit');
     assert.match(outcome.holdingQueue ?? '', /\/held\//);
-    assert.deepEqual(await holdingQueues(), []);
+    assert.deepEqual(await holdingQueues(queueName), []);
     const listed = await broker!.ctl('list_queues', '--silent', '--no-table-headers', 'name', 'messages');
     assert.match(listed, new RegExp(`queue/guest/${deadLetterQueue}\\s+1`), 'the copy is in the dead-letter queue');
     assert.ok(errors.some((e) => e.name === 'DeliveryLimitError'));
