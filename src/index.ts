@@ -189,6 +189,7 @@ export {
   QueueSetupError,
   RetryDelayError,
   RetryQueueError,
+  HoldingQueueError,
   setDefaultPulseClient,
   StaleDeliveryError,
   UnboundMessageError,

@@ -41,11 +41,20 @@ describe('listen() and consume() options', () => {
       [{ signal: {} }, /signal: must be an AbortSignal/],
       [{ concurrency: 0 }, /concurrency: must be a positive integer/],
       [{ maxDeliveries: 1.5 }, /maxDeliveries: must be a positive integer/],
+      [{ consumerTimeoutMs: 0 }, /consumerTimeoutMs: must be an integer number of milliseconds 1000-2147483647 \(the broker's consumer_timeout\), got 0/],
+      [{ consumerTimeoutMs: 1_500.5 }, /consumerTimeoutMs: must be/],
+      [{ consumerTimeoutMs: '1800000' }, /consumerTimeoutMs: must be/],
+      // Asking for holding where it cannot be done (no retry exchange to bring a copy back): refused.
+      [{ consumerTimeoutMs: 60_000, handlerTimeoutMs: Infinity }, /consumerTimeoutMs: with handlerTimeoutMs Infinity \(past 54000 ms\) needs retryQueues: true/],
+      [{ queueName: 'q', consumerTimeoutMs: 600_000, handlerTimeoutMs: 541_000 }, /consumerTimeoutMs: with handlerTimeoutMs 541000 \(past 540000 ms\) needs retryQueues: true/],
     ];
     for (const [options, message] of cases) {
       assert.throws(() => client.consume(binding, () => undefined, options), (e: Error) => e instanceof PulseConfigError && message.test(e.message), JSON.stringify(options));
     }
     assert.doesNotThrow(() => client.consume(binding, () => undefined, { handlerTimeoutMs: Infinity, retryDelayMs: () => 5, signal: new AbortController().signal }));
+    // Handlers that never outlive the hold point, or holding with retry queues: accepted.
+    assert.doesNotThrow(() => client.consume(binding, () => undefined, { consumerTimeoutMs: 600_000, handlerTimeoutMs: 540_000 }));
+    assert.doesNotThrow(() => client.consume(binding, () => undefined, { queueName: 'q', retryQueues: true, consumerTimeoutMs: 3_000, handlerTimeoutMs: Infinity }));
     assert.equal(client.connected, false);
   });
 

@@ -99,6 +99,10 @@ describe('toJSON of every public error class', () => {
       new pulse.RetryQueueError(info, 'queue/bot/q/retry/1000', { cause: new Error('no confirm within 10000 ms') }),
       { delivery: info, retryQueue: 'queue/bot/q/retry/1000', cause: { name: 'Error', message: 'no confirm within 10000 ms' } },
     ],
+    HoldingQueueError: [
+      new pulse.HoldingQueueError(info, 'queue/bot/q/held/6f1c', 'release', { cause: new Error('Channel closed') }),
+      { delivery: info, holdingQueue: 'queue/bot/q/held/6f1c', step: 'release', cause: { name: 'Error', message: 'Channel closed' } },
+    ],
     FailureClassifierError: [
       new pulse.FailureClassifierError(info, 'threw', { cause: new Error('classifier bug') }),
       { delivery: info, cause: { name: 'Error', message: 'classifier bug' } },

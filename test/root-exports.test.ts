@@ -36,6 +36,8 @@ const ROOT_VALUES = {
     'DeliveryLimitError', 'HandlerTimeoutError', 'HeartbeatTimeoutError', 'MalformedMessageError', 'MessageReleasedError',
     'PulseConfigError', 'QueueSetupError', 'RetryDelayError', 'StaleDeliveryError', 'UnboundMessageError', 'UnsupportedSchemeError',
     'PermanentError', 'PermanentFailureError', 'FailureClassifierError', 'RetryQueueError',
+    // A long run's message could not be moved to (or released from) its holding queue (consumerTimeoutMs).
+    'HoldingQueueError',
     'StaleBindingsError',
     // Credentials that change (a provider asked before every connection); a queue deleted under its consumer.
     'CredentialsProviderError', 'QueueDeletedError',

@@ -1,4 +1,5 @@
 import { PulseConfigError } from './client-options.js';
+import { DEFAULT_CONSUMER_TIMEOUT_MS, holdMarginMs } from './held-messages.js';
 import type { FailureClassifier } from './failure-classifier.js';
 import type { ConsumeOutcome } from './consume-outcome.js';
 import type { QueueOptions } from './queue-options.js';
@@ -60,8 +61,29 @@ export interface ConsumeOptions<M = unknown, R = unknown> extends QueueOptions {
    * applies), is reported as a `HandlerTimeoutError` and frees its slot; what
    * it does later is ignored. Default 300000 (5 min: one REST call through all
    * its retries takes at most about 3); `Infinity` waits forever.
+   * Longer than `consumerTimeoutMs` (less its margin): see there.
    */
   readonly handlerTimeoutMs?: number;
+  /**
+   * The broker's consumer acknowledgement timeout (RabbitMQ's
+   * `consumer_timeout`): it closes a channel with a delivery unacknowledged for
+   * longer, and redelivers what the channel held. Default 1800000 (30 min,
+   * RabbitMQ's default). Matters only when `handlerTimeoutMs` is longer than it
+   * less a margin (the lesser of 10% and 60 s), and then needs `retryQueues`:
+   * a handler still running at that point has its message moved to a holding
+   * queue of its own (`queue/<ns>/<queueName>/held/<uuid>`; a confirmed copy,
+   * then the delivery is acked), so the channel survives and the message is
+   * handled once. The run then owns the copy: when the handler ends the
+   * holding queue is deleted, after a failure once the copy is in its retry
+   * queue (or dead-lettered). Should the process die, or the stream stop
+   * first, the copy returns to the queue at its TTL (what is left of
+   * `handlerTimeoutMs` plus the margin; 24 h with `Infinity`), counting as a
+   * failed delivery. Outcomes of such messages carry `holdingQueue`.
+   * Without `retryQueues` such a handler loses its channel (a
+   * `ChannelClosedError`, code 406) and its message is delivered again
+   * meanwhile; giving this option there is refused.
+   */
+  readonly consumerTimeoutMs?: number;
   /**
    * Aborting it stops the stream gracefully: no new messages are taken,
    * running handlers finish (at most `closeTimeoutMs`), every message held
@@ -94,6 +116,9 @@ export interface ConsumeSettings {
   readonly classifyFailure: FailureClassifier | undefined;
   readonly retryQueues: boolean;
   readonly handlerTimeoutMs: number;
+  readonly consumerTimeoutMs: number;
+  /** When a running handler's message is moved to a holding queue; undefined when handlers never run that long (or without `retryQueues`). */
+  readonly holdAfterMs: number | undefined;
   readonly signal: AbortSignal | undefined;
   readonly until: ((outcome: ConsumeOutcome<unknown, unknown>) => boolean) | undefined;
   readonly onConsuming: ((info: ConsumingInfo) => void) | undefined;
@@ -128,6 +153,16 @@ export function resolveConsumeSettings<M, R>(options: ConsumeOptions<M, R>): Con
     // A handover renames the queue per binding set; the retry queues are named after (and return to) one queue.
     throw new PulseConfigError('retryQueues', 'cannot be combined with staleBindings "handover" (the queue is renamed per binding set); use staleBindings "remove"');
   }
+  const consumerTimeoutMs = options.consumerTimeoutMs ?? DEFAULT_CONSUMER_TIMEOUT_MS;
+  if (typeof consumerTimeoutMs !== 'number' || !Number.isInteger(consumerTimeoutMs) || consumerTimeoutMs < 1_000 || consumerTimeoutMs > MAX_TIMER_MS) {
+    throw new PulseConfigError('consumerTimeoutMs', `must be an integer number of milliseconds 1000-${MAX_TIMER_MS} (the broker's consumer_timeout), got ${String(consumerTimeoutMs)}`);
+  }
+  const holdAt = consumerTimeoutMs - holdMarginMs(consumerTimeoutMs);
+  const outlivesBroker = handlerTimeoutMs > holdAt;
+  if (outlivesBroker && !retryQueues && options.consumerTimeoutMs !== undefined) {
+    // Asked for explicitly: keeping the message needs the retry exchange to bring a held copy back (a named queue, not memory://).
+    throw new PulseConfigError('consumerTimeoutMs', `with handlerTimeoutMs ${String(handlerTimeoutMs)} (past ${holdAt} ms) needs retryQueues: true, to move long runs' messages to holding queues; or keep handlerTimeoutMs at most ${holdAt}`);
+  }
   const signal = options.signal;
   if (signal !== undefined && !isAbortSignal(signal)) throw new PulseConfigError('signal', 'must be an AbortSignal');
   const until = optionalFunction('until', options.until, '(outcome) => boolean') as ConsumeSettings['until'];
@@ -139,6 +174,8 @@ export function resolveConsumeSettings<M, R>(options: ConsumeOptions<M, R>): Con
     classifyFailure,
     retryQueues,
     handlerTimeoutMs,
+    consumerTimeoutMs,
+    holdAfterMs: outlivesBroker && retryQueues ? holdAt : undefined,
     signal,
     until: until?.bind(options),
     onConsuming: onConsuming?.bind(options),

@@ -6,6 +6,13 @@ interface OutcomeBase<M> {
   readonly message: M;
   /** Which delivery of the message this was, counting from 1 (see `maxDeliveries`). */
   readonly deliveryCount: number;
+  /**
+   * The handler outlived `consumerTimeoutMs` (less its margin): its delivery
+   * was acked once a copy was in this holding queue. Deleted once the outcome
+   * holds; where it could not be (reported), or on `released`, the copy
+   * returns to the queue from there at its TTL.
+   */
+  readonly holdingQueue?: string;
 }
 
 /** The handler succeeded; `consume()` acked the message. */

@@ -4,6 +4,8 @@ import { DeliveryCounter } from './delivery-counter.js';
 import { redactInPlace } from './error-json.js';
 import { verdictOf, type FailureVerdict } from './failure-classifier.js';
 import { PermanentFailureError, RetryQueueError } from './failure-errors.js';
+import { type HeldMessages, holdingFor } from './held-messages.js';
+import { HeldOutcomes } from './held-outcomes.js';
 import { HandlerRun, InFlightHandlers } from './in-flight-handlers.js';
 import { DeliveryLimitError, HandlerTimeoutError, MessageReleasedError, type ReleaseReason } from './pulse-errors.js';
 import type { DeliveryChannel, ReceivedMessage } from './pulse-message.js';
@@ -44,6 +46,9 @@ export class ConsumeSession<R> {
   readonly #retries = new RetryWaits();
   readonly #retryDelay: (deliveryCount: number) => number;
   readonly #verdict: (error: unknown, message: ReceivedMessage) => FailureVerdict;
+  /** Runs outliving `consumerTimeoutMs`: their messages, moved to holding queues. */
+  readonly #holding: HeldMessages | undefined;
+  readonly #heldOutcomes: HeldOutcomes<R> | undefined;
   #slotsUsed = 0;
   #draining = false;
   #watchedChannel: DeliveryChannel | undefined;
@@ -54,9 +59,12 @@ export class ConsumeSession<R> {
     private readonly declaration: QueueDeclaration,
     private readonly output: SessionOutput<R>,
   ) {
-    this.#inFlight = new InFlightHandlers(settings.handlerTimeoutMs, (run) => this.#timedOut(run));
-    this.#retryDelay = retryDelayOf(settings.retryDelayMs, (error) => this.#report(error));
-    this.#verdict = verdictOf(settings.classifyFailure, (error) => this.#report(error));
+    this.#inFlight = new InFlightHandlers(settings.handlerTimeoutMs, (run) => this.#afterHold(run, () => this.#timedOut(run)));
+    const report = (error: Error) => this.#report(error);
+    this.#retryDelay = retryDelayOf(settings.retryDelayMs, report);
+    this.#verdict = verdictOf(settings.classifyFailure, report);
+    this.#holding = holdingFor(declaration.retryRoute, settings, report);
+    this.#heldOutcomes = this.#holding && new HeldOutcomes(this.#holding, settings, declaration, this.#verdict, (outcome) => this.#emit(outcome), report);
   }
 
   deliver(message: ReceivedMessage): void {
@@ -80,6 +88,7 @@ export class ConsumeSession<R> {
   /** The consumer has stopped: nothing more arrives. */
   dispose(): void {
     this.drain();
+    this.#releaseHeld();
     this.#inFlight.dispose();
   }
 
@@ -104,15 +113,18 @@ export class ConsumeSession<R> {
     const run = new HandlerRun(message, deliveryCount);
     this.#slotsUsed++;
     this.#inFlight.add(run);
+    this.#holding?.started(run);
     settle(result).then(
-      (value) => {
-        if (this.#ended(run)) this.#succeeded(message, deliveryCount, value);
-        this.#pump();
-      },
-      (error) => {
-        if (this.#ended(run)) this.#failed(message, deliveryCount, error);
-        this.#pump();
-      },
+      (value) =>
+        this.#afterHold(run, () => {
+          if (this.#ended(run)) this.#succeeded(message, deliveryCount, value);
+          this.#pump();
+        }),
+      (error) =>
+        this.#afterHold(run, () => {
+          if (this.#ended(run)) this.#failed(message, deliveryCount, error);
+          this.#pump();
+        }),
     );
   }
 
@@ -127,7 +139,14 @@ export class ConsumeSession<R> {
     return true;
   }
 
+  /** Runs `next` once a move of the run's message to a holding queue, if one is under way, is done. */
+  #afterHold(run: HandlerRun, next: () => void): void {
+    if (this.#holding) this.#holding.ended(run, next);
+    else next();
+  }
+
   #succeeded(message: ReceivedMessage, deliveryCount: number, result: R): void {
+    if (this.#holding?.heldIn(message)) return this.#heldRunEnded(message, deliveryCount, { result });
     if (message.settled) return this.#settledByHandler(message, deliveryCount, { result });
     this.#counter.settled(message);
     const ack = message.ack();
@@ -137,6 +156,7 @@ export class ConsumeSession<R> {
   #failed(message: ReceivedMessage, deliveryCount: number, thrown: unknown): void {
     // What a handler threw goes on to outcomes, error events and logs: without the credentials it may quote.
     const error = redactInPlace(thrown);
+    if (this.#holding?.heldIn(message)) return this.#heldRunEnded(message, deliveryCount, { error });
     if (message.settled) return this.#settledByHandler(message, deliveryCount, { error });
     if (message.stale) return this.#requeuedByChannel(message, deliveryCount, error);
     if (this.#verdict(error, message) === 'dead-letter') return this.#giveUp(message, deliveryCount, error, 'permanent');
@@ -216,7 +236,32 @@ export class ConsumeSession<R> {
     this.#report(new MessageReleasedError(message.delivery, message, reason, lost, error === undefined ? undefined : { cause: error }));
   }
 
+  /** A held message's run ended: its copy is settled over a live channel (its own may be gone; a held message does not depend on it). */
+  #heldRunEnded(message: ReceivedMessage, deliveryCount: number, ending: { readonly result: R } | { readonly error: unknown }): void {
+    this.#counter.settled(message);
+    const publisher = (this.#watchedChannel?.alive ? this.#watchedChannel : message.channel).retryPublisher;
+    if ('error' in ending) this.#heldOutcomes!.failed(message, deliveryCount, ending.error, publisher);
+    else this.#heldOutcomes!.handled(message, deliveryCount, ending.result, publisher);
+  }
+
+  /** The stream stops with held runs still going: their copies are left to return at their TTL. */
+  #releaseHeld(): void {
+    const holding = this.#holding;
+    if (!holding) return;
+    for (const run of this.#inFlight.take((r) => holding.heldIn(r.message) !== undefined)) {
+      const holdingQueue = holding.heldIn(run.message)!;
+      holding.abandon(run.message);
+      this.#slotsUsed--;
+      run.state = 'over';
+      const { message, deliveryCount } = run;
+      if (this.#emit({ status: 'released', settledBy: 'consumer', message, deliveryCount, reason: 'handler-unfinished', error: undefined, requeue: 'already-settled', holdingQueue })) continue;
+      this.#report(new MessageReleasedError(message.delivery, message, 'handler-unfinished', false));
+    }
+  }
+
   #timedOut(run: HandlerRun): void {
+    // Its handler ended while its message was being moved: that result counts.
+    if (run.state !== 'running') return;
     run.state = 'over';
     const { message, deliveryCount } = run;
     const error = new HandlerTimeoutError(message.delivery, message, deliveryCount, this.settings.handlerTimeoutMs);
@@ -234,7 +279,9 @@ export class ConsumeSession<R> {
 
   #channelEnded(channel: DeliveryChannel): void {
     const onChannel = (message: ReceivedMessage) => message.channel === channel;
-    for (const run of this.#inFlight.take((r) => onChannel(r.message))) {
+    // A held message no longer depends on its channel: its run keeps its slot, and its outcome.
+    if (this.#draining) this.#releaseHeld();
+    for (const run of this.#inFlight.take((r) => onChannel(r.message) && !this.#holding?.heldIn(r.message))) {
       this.#slotsUsed--;
       // Its result still makes the outcome, unless the stream stops: then nobody waits for it.
       if (!this.#draining || run.message.settled) {

@@ -88,3 +88,27 @@ export class RetryQueueError extends Error {
     return errorJson(this, { delivery: this.delivery, retryQueue: this.retryQueue });
   }
 }
+
+/**
+ * A long run's holding queue could not be set up or cleaned up (`consumerTimeoutMs`).
+ * `step` says which: `hold` (the message stays on its delivery, as without
+ * holding: the broker may close the channel and redeliver it), or `release`
+ * (the copy is left in its holding queue and returns to the queue at its TTL:
+ * a duplicate, never a loss).
+ */
+export class HoldingQueueError extends Error {
+  override readonly name = 'HoldingQueueError';
+  constructor(
+    readonly delivery: DeliveryInfo,
+    readonly holdingQueue: string,
+    readonly step: 'hold' | 'release',
+    options: { cause: unknown },
+  ) {
+    const consequence = step === 'hold' ? 'it stays unacknowledged on its delivery' : 'its copy returns from there at its TTL';
+    super(`could not ${step === 'hold' ? 'move' : 'release'} a long-running message from ${delivery.exchange} (routing key "${delivery.routingKey}") ${step === 'hold' ? 'to' : 'held in'} ${holdingQueue}: ${causeText(options.cause)}; ${consequence}`, options);
+  }
+
+  toJSON(): PulseErrorJson {
+    return errorJson(this, { delivery: this.delivery, holdingQueue: this.holdingQueue, step: this.step });
+  }
+}

@@ -42,7 +42,7 @@ export {
   type DeliveryInfo,
   type ReleaseReason,
 } from './pulse-errors.js';
-export { FailureClassifierError, PermanentError, PermanentFailureError, RetryQueueError } from './failure-errors.js';
+export { FailureClassifierError, HoldingQueueError, PermanentError, PermanentFailureError, RetryQueueError } from './failure-errors.js';
 export type { FailureClassifier, FailureVerdict } from './failure-classifier.js';
 export { HeartbeatTimeoutError } from './heartbeat-watchdog.js';
 // Stale bindings on durable queues (QueueOptions.staleBindings).

@@ -1,6 +1,6 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import type { Binding, FieldsOf, PayloadOf, RoutingKeyFields } from '../bindings/types.js';
-import type { AmqpMessage } from './amqp-api.js';
+import type { AmqpChannel, AmqpMessage } from './amqp-api.js';
 import type { DeliveryInfo } from './pulse-errors.js';
 
 /**
@@ -96,13 +96,23 @@ export interface DeliveryChannel {
    * (quorum queues); elsewhere that header is whatever a publisher put there.
    */
   readonly brokerCountsDeliveries: boolean;
-  /** With `retryQueues`: publishes a failed message's retry copy (confirmed); absent otherwise. */
-  readonly retryPublisher?: { publish(message: ReceivedMessage, delayMs: number): Promise<void> } | undefined;
+  /** With `retryQueues`: publishes a failed message's retry copy (confirmed), and holds long runs' messages; absent otherwise. */
+  readonly retryPublisher?: CopyPublisher | undefined;
   settle(raw: AmqpMessage, operation: 'ack' | 'nack', requeue: boolean, message: ReceivedMessage): SettleResult;
 }
 
 /** Decodes a routing key into fields; given instead of the fields, they are decoded when first read. */
 export type FieldsDecoder<Fields extends RoutingKeyFields = RoutingKeyFields> = (routingKey: string) => Fields;
+
+/** Confirmed copies of a message, on a channel beside its consumer's (`retryQueues`). */
+export interface CopyPublisher {
+  /** To the retry queue of `delayMs`. */
+  publish(message: ReceivedMessage, delayMs: number): Promise<void>;
+  /** To any exchange; `destination` names where it should land, for errors. */
+  publishCopy(message: ReceivedMessage, exchange: string, routingKey: string, destination: string): Promise<void>;
+  /** Declares and deletes holding queues. */
+  readonly queues: Pick<AmqpChannel, 'assertQueue' | 'bindQueue' | 'deleteQueue'>;
+}
 
 export class ReceivedMessage<Payload = unknown, Fields extends RoutingKeyFields = RoutingKeyFields> implements PulseMessage<Payload, Fields> {
   #settlement: Settlement | undefined;

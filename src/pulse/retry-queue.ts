@@ -122,14 +122,16 @@ export class RetryRoute {
     return { raw: original, retries: this.#retriesIn(headers['x-death']) };
   }
 
-  /** Sums the broker's `expired` entries for this queue's retry queues; a copy is published without any `x-death`, so these are the broker's. */
+  /** Sums the broker's `expired` entries for this queue's retry and holding queues; a copy is published without any `x-death`, so these are the broker's. */
   #retriesIn(deaths: unknown): number {
     if (!Array.isArray(deaths)) return 0;
     let retries = 0;
     for (const death of deaths as Array<Record<string, unknown> | null>) {
       const queue = death?.['queue'];
       const count = Number(death?.['count']);
-      if (death?.['reason'] === 'expired' && typeof queue === 'string' && queue.startsWith(`${this.queue}/retry/`) && Number.isSafeInteger(count) && count > 0) retries += count;
+      // A copy back from a holding queue (its process died mid-run) counts as a failed delivery too.
+      const ours = typeof queue === 'string' && (queue.startsWith(`${this.queue}/retry/`) || queue.startsWith(`${this.queue}/held/`));
+      if (death?.['reason'] === 'expired' && ours && Number.isSafeInteger(count) && count > 0) retries += count;
     }
     return retries;
   }
@@ -178,14 +180,19 @@ export class RetryPublisher {
   }
 
   publish(message: ReceivedMessage, delayMs: number): Promise<void> {
+    return this.publishCopy(message, this.route.exchange, `wait.${delayMs}`, this.route.queueFor(delayMs));
+  }
+
+  /** Publishes a copy of `message` (see {@link RetryRoute.copyOf}) to `exchange`; `destination` names where it should land, for errors. */
+  publishCopy(message: ReceivedMessage, exchange: string, routingKey: string, destination: string): Promise<void> {
     const { content, options, id } = this.route.copyOf(message);
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no confirm within ${CONFIRM_TIMEOUT_MS} ms`)), CONFIRM_TIMEOUT_MS);
       try {
-        this.channel.publish(this.route.exchange, `wait.${delayMs}`, content, options, (error) => {
+        this.channel.publish(exchange, routingKey, content, options, (error) => {
           clearTimeout(timer);
           // A basic.return comes before the confirm of the same message.
-          if (this.#returned.delete(id)) reject(new Error(`unroutable: ${this.route.queueFor(delayMs)} is missing`));
+          if (this.#returned.delete(id)) reject(new Error(`unroutable: ${destination} is missing`));
           else if (error) reject(error instanceof Error ? error : new Error(String(error)));
           else resolve();
         });
@@ -194,6 +201,11 @@ export class RetryPublisher {
         reject(error as Error);
       }
     });
+  }
+
+  /** The confirm channel, for the holding queues' declarations (they live and die with the same channel). */
+  get queues(): Pick<AmqpChannel, 'assertQueue' | 'bindQueue' | 'deleteQueue'> {
+    return this.channel;
   }
 
   close(): void {
