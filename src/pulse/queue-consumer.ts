@@ -1,6 +1,6 @@
 import type { Binding } from '../bindings/types.js';
 import { ActiveChannel, type ChannelEnd } from './active-channel.js';
-import type { AmqpChannel, AmqpConnection, AmqpMessage } from './amqp-api.js';
+import type { AmqpConnection, AmqpMessage } from './amqp-api.js';
 import { backoffDelay, type ResolvedBackoff } from './backoff.js';
 import type { MessageDecoder } from './message-decoder.js';
 import { amqpCode, ChannelClosedError, ClientClosedError, ConnectionFailedError, ConsumerCancelledError, QueueSetupError } from './pulse-errors.js';
@@ -8,7 +8,7 @@ import type { ReceivedMessage } from './pulse-message.js';
 import type { QueueDeclaration } from './queue-options.js';
 import { QueueDeletedError, queueIsGone } from './queue-watch.js';
 import { Deadline } from './deadline.js';
-import { RetryPublisher, type RetryRoute } from './retry-queue.js';
+import { bestEffort, closeQuietly, declareQueue, declareRetryRoute, type SetupStep, windDown } from './queue-setup.js';
 import { sleep } from './sleep.js';
 import { bindingSetHash } from './stale-bindings/binding-set.js';
 import { runHandover } from './stale-bindings/handover.js';
@@ -135,13 +135,7 @@ export class QueueConsumer {
     if (this.#handover) await deadline.within(this.#handover);
     const active = this.#active;
     if (wasRunning && active?.alive) {
-      await this.#bestEffort(() => active.channel.cancel(active.consumerTag), deadline);
-      this.sink.stopTaking();
-      if (waitForSettled) await deadline.within(active.idle());
-      active.flushAcks();
-      if (this.declaration.deleteOnStop) await this.#bestEffort(() => active.channel.deleteQueue(active.queue), deadline);
-      active.end({ kind: 'closed' });
-      await this.#bestEffort(() => active.channel.close(), deadline);
+      await windDown(active, deadline, { stopTaking: () => this.sink.stopTaking(), waitForSettled, deleteQueue: this.declaration.deleteOnStop });
     } else if (this.declaration.deleteOnStop) {
       await this.#deleteLeftoverQueue(deadline);
     }
@@ -158,17 +152,13 @@ export class QueueConsumer {
     const handle = this.#queueHandle;
     const queue = this.#queueName;
     if (!handle || handle.lost || !queue) return;
-    await this.#bestEffort(async () => {
+    await bestEffort(async () => {
       const channel = await handle.connection.createChannel();
       channel.on('error', () => undefined);
       await channel.deleteQueue(queue).finally(() => closeQuietly(channel));
     }, deadline);
   }
 
-  /** A channel operation that fails harmlessly if the channel is already gone, given up at `deadline`. */
-  #bestEffort(operation: () => Promise<unknown>, deadline: Deadline): Promise<unknown> {
-    return deadline.within(Promise.resolve().then(operation).catch(() => undefined));
-  }
 
   async #run(): Promise<void> {
     let attempt = 0;
@@ -216,12 +206,7 @@ export class QueueConsumer {
    * close requeues whatever is still unsettled.
    */
   async #retire(active: ActiveChannel): Promise<void> {
-    const deadline = Deadline.after(this.host.closeTimeoutMs);
-    await this.#bestEffort(() => active.channel.cancel(active.consumerTag), deadline);
-    await deadline.within(active.idle());
-    active.flushAcks();
-    active.end({ kind: 'closed' });
-    await this.#bestEffort(() => active.channel.close(), deadline);
+    await windDown(active, Deadline.after(this.host.closeTimeoutMs), { waitForSettled: true, deleteQueue: false });
   }
 
   #finish(notify: () => void): void {
@@ -244,7 +229,7 @@ export class QueueConsumer {
     });
     channel.on('close', () => active.end({ kind: 'closed', ...(channelError ? { error: channelError } : {}) }));
 
-    const step = async <T>(name: string, operation: () => Promise<T>): Promise<T> => {
+    const step: SetupStep = async (name, operation) => {
       try {
         return await operation();
       } catch (error) {
@@ -256,21 +241,11 @@ export class QueueConsumer {
       }
     };
 
-    await step('setting prefetch', () => channel.prefetch(this.declaration.prefetch));
-    await this.#declareDeadLetter(channel, step);
-    await step('declaring the queue', () => (this.declaration.existingOnly ? channel.checkQueue(queue) : channel.assertQueue(queue, this.declaration.assertOptions)));
+    await declareQueue(channel, this.declaration, queue, this.#bindings, step);
     this.#queueName = queue;
     this.#queueHandle = handle;
-    for (const binding of this.#bindings) {
-      await step(`binding to ${binding.exchange} with "${binding.routingKeyPattern}"`, () =>
-        channel.bindQueue(queue, binding.exchange, binding.routingKeyPattern),
-      );
-    }
     const retryRoute = this.declaration.retryRoute;
-    if (retryRoute) {
-      await retryRoute.declare(channel, step);
-      active.retryPublisher = await step('opening the retry channel', () => openRetryPublisher(handle.connection, retryRoute));
-    }
+    if (retryRoute) active.retryPublisher = await declareRetryRoute(handle.connection, channel, retryRoute, step);
     const plan = this.declaration.staleBindings;
     if (plan?.policy === 'remove' && !this.#staleBindingsHandled) {
       this.#staleBindingsHandled = true;
@@ -278,7 +253,7 @@ export class QueueConsumer {
       await removeStaleBindingsReporting(this.host, handle.connection, queue, declared, plan.source, this.#abort.signal);
     }
     if (this.#state !== 'running') {
-      if (this.declaration.deleteOnStop) await this.#bestEffort(() => channel.deleteQueue(queue), Deadline.after(this.host.closeTimeoutMs));
+      if (this.declaration.deleteOnStop) await bestEffort(() => channel.deleteQueue(queue), Deadline.after(this.host.closeTimeoutMs));
       active.end({ kind: 'closed' });
       await closeQuietly(channel);
       return undefined;
@@ -310,15 +285,6 @@ export class QueueConsumer {
     this.#handover = runHandover(this.host, { baseQueue: plan.baseQueue, newQueue, bindings: this.#bindings, signal: this.#abort.signal, connection, drain });
   }
 
-  async #declareDeadLetter(channel: AmqpChannel, step: <T>(name: string, operation: () => Promise<T>) => Promise<T>): Promise<void> {
-    const { deadLetterExchange, deadLetterQueue } = this.declaration;
-    if (!deadLetterExchange) return;
-    await step('declaring the dead-letter exchange', () => channel.assertExchange(deadLetterExchange, 'topic', { durable: true }));
-    if (!deadLetterQueue) return;
-    await step('declaring the dead-letter queue', () => channel.assertQueue(deadLetterQueue, { durable: true }));
-    await step('binding the dead-letter queue', () => channel.bindQueue(deadLetterQueue, deadLetterExchange, '#'));
-  }
-
   /**
    * Server-side cancel: usually the queue was deleted (the guardian), else its
    * node went away. Says which (one event per cancel), then resumes, which
@@ -347,21 +313,5 @@ export class QueueConsumer {
     // Malformed: reject without requeue (dead-lettered if configured). Unbound: not ours, drop it.
     active.settleRaw(raw, decoded.kind === 'malformed' ? 'nack' : 'ack', false);
     this.host.report(decoded.error);
-  }
-}
-
-/** A confirm channel for retry copies; its errors end only itself (a failed publish falls back to an in-place retry). */
-async function openRetryPublisher(connection: AmqpConnection, route: RetryRoute): Promise<RetryPublisher> {
-  const channel = await connection.createConfirmChannel();
-  channel.on('error', () => undefined);
-  return new RetryPublisher(channel, route);
-}
-
-/** Closes a channel that may already be closed or closing. */
-async function closeQuietly(channel: AmqpChannel): Promise<void> {
-  try {
-    await channel.close();
-  } catch {
-    // Already closed: nothing to do.
   }
 }
