@@ -63,12 +63,3 @@ export async function windDown(
 export function bestEffort(operation: () => Promise<unknown>, deadline: Deadline): Promise<unknown> {
   return deadline.within(Promise.resolve().then(operation).catch(() => undefined));
 }
-
-/** Closes a channel that may already be closed or closing. */
-export async function closeQuietly(channel: AmqpChannel): Promise<void> {
-  try {
-    await channel.close();
-  } catch {
-    // Already closed: nothing to do.
-  }
-}

@@ -4,6 +4,7 @@
  * operator, `x-expires`), or cancelled for another reason with the queue
  * still there.
  */
+import { closeQuietly } from './close-quietly.js';
 import type { AmqpConnection } from './amqp-api.js';
 import type { Deadline } from './deadline.js';
 import { ConsumerCancelledError, amqpCode } from './pulse-errors.js';
@@ -40,7 +41,7 @@ export async function queueIsGone(connection: AmqpConnection, queue: string, dea
     channel.on('error', () => undefined);
     try {
       await channel.checkQueue(queue);
-      await channel.close().catch(() => undefined);
+      await closeQuietly(channel);
       return false;
     } catch (error) {
       return amqpCode(error) === 404 ? true : undefined;

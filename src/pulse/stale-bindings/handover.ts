@@ -1,3 +1,4 @@
+import { closeQuietly } from '../close-quietly.js';
 import type { AmqpChannel, AmqpConnection, AmqpMessage } from '../amqp-api.js';
 import { amqpCode, ClientClosedError } from '../pulse-errors.js';
 import { sleep } from '../sleep.js';
@@ -106,7 +107,7 @@ async function rewriteRecords(context: HandoverContext): Promise<HandoverRecord[
     for (const { message } of read) channel.ack(message);
     return old;
   } finally {
-    await channel.close().catch(() => undefined);
+    await closeQuietly(channel);
   }
 }
 
@@ -204,6 +205,6 @@ async function onChannel<T>(connection: AmqpConnection, work: (channel: AmqpChan
   try {
     return await work(channel);
   } finally {
-    await channel.close().catch(() => undefined);
+    await closeQuietly(channel);
   }
 }

@@ -1,3 +1,4 @@
+import { closeQuietly } from '../close-quietly.js';
 import type { AmqpConnection } from '../amqp-api.js';
 import type { BrokerAddress } from '../broker-address.js';
 import { bindingsUrlFor, readQueueBindings, StaleBindingsError } from './bindings-reader.js';
@@ -28,7 +29,7 @@ export async function removeStaleBindings(
   try {
     for (const row of stale) await channel.unbindQueue(queue, row.source, row.routing_key, row.arguments ?? {});
   } finally {
-    await channel.close().catch(() => undefined);
+    await closeQuietly(channel);
   }
   return stale.map((row) => ({ exchange: row.source, routingKeyPattern: row.routing_key }));
 }
