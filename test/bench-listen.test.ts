@@ -11,7 +11,8 @@ import { drain } from '../bench/listen/contender.js';
 import { CONTENDERS, PEERS } from '../bench/listen/contenders/index.js';
 import { clientSourceOf } from '../bench/listen/client-source.js';
 import { readKnobs } from '../bench/listen/knobs.js';
-import { median, summarize, targets } from '../bench/listen/report.js';
+import { measureLatency } from '../bench/listen/latency.js';
+import { median, pairedMedian, summarize, targets } from '../bench/listen/report.js';
 import { declareExchange, declareQueue, exchange, fill } from '../bench/listen/workload.js';
 import { deleteExchanges, deleteQueues, RABBIT_URL, uniqueName } from './support/rabbit.js';
 
@@ -63,6 +64,15 @@ describe('bench:listen contenders, against the real broker', () => {
     });
   }
 
+  test('latency is measured on both sides at once, each receiving only its own messages', async () => {
+    // A message that reached the wrong side would reject the sample, so both sides' figures are their own.
+    const latency = await measureLatency(20, 10);
+    for (const side of ['amqplib', 'listen'] as const) {
+      const { p50, p99 } = latency[side];
+      assert.ok(p50 > 0 && p50 <= p99 && p99 < 5_000, `${side}: p50 ${p50} ms, p99 ${p99} ms`);
+    }
+  });
+
   test('a contender that stalls fails the run by its deadline, naming itself and the count', async () => {
     const queue = await declareQueue(channel, uniqueName('bench-test-stall'), 'classic');
     queues.push(queue.fullName);
@@ -91,7 +101,8 @@ describe('bench:listen ratios', () => {
     assert.equal(byWhat['listen() / faster peer (acm)']!.ratio, 1.4);
     assert.equal(byWhat['listen() / faster peer (acm)']!.cpuRatio, 1.5);
     assert.equal(byWhat['listen() / faster peer (acm)']!.met, true);
-    assert.equal(byWhat['listen() / broker ceiling']!.ratio, 28_000 / 31_000);
+    // Paired by round: listen ran one round, against the ceiling's first.
+    assert.equal(byWhat['listen() / broker ceiling']!.ratio, 28_000 / 30_000);
     assert.equal(byWhat['listen() / broker ceiling']!.met, true);
     assert.equal(byWhat['listen() p99 / raw amqplib p99']!.ratio, 2);
     assert.equal(byWhat['listen() p99 / raw amqplib p99']!.met, false);
@@ -113,7 +124,23 @@ describe('bench:listen ratios', () => {
   test('medians and spreads', () => {
     assert.equal(median([3, 1, 2]), 2);
     assert.equal(median([4, 1, 3, 2]), 2.5);
-    assert.deepEqual(summaries.rascal, { median: 8_500, min: 8_000, max: 9_000, cpu: 55 });
+    assert.deepEqual(summaries.rascal, { rates: [8_000, 9_000], cpus: [60, 50], median: 8_500, min: 8_000, max: 9_000, cpu: 55 });
+  });
+
+  test('throughput ratios are the median of per-round ratios, so a slow round weighs on both sides alike', () => {
+    // Round 3 ran the whole machine slow, and listen had one slow round of its own (round 2).
+    const drifting = {
+      acm: summarize([run(10_000, 30), run(10_000, 30), run(6_000, 50)]),
+      rascal: summarize([run(9_000, 40), run(9_000, 40), run(5_000, 40)]),
+      listen: summarize([run(15_000, 20), run(9_000, 20), run(9_000, 40)]),
+    };
+    // A ratio of medians would put the machine's slow round on listen alone.
+    assert.equal(median(drifting.listen.rates) / median(drifting.acm.rates), 0.9);
+    const row = targets(drifting, PEERS).find((target) => target.what === 'listen() / faster peer (acm)')!;
+    assert.equal(row.ratio, 1.5); // rounds: 1.5, 0.9, 1.5
+    // CPU per round against the leaner peer of that round: 30/20, 30/20, 40/40.
+    assert.equal(row.cpuRatio, 1.5);
+    assert.equal(pairedMedian([3, 10], [1, 5, 7], (a, b) => a / b), 2.5);
   });
 });
 
@@ -121,7 +148,7 @@ describe('bench:listen knobs', () => {
   test('defaults run every contender on classic queues at prefetch 100', () => {
     assert.deepEqual(readKnobs({}, NAMES), {
       messages: 30_000,
-      rounds: 3,
+      rounds: 5,
       prefetch: 100,
       queueType: 'classic',
       contenders: NAMES,

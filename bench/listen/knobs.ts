@@ -1,7 +1,7 @@
 /**
  * The bench's knobs, from the environment, checked before any network I/O:
  *   BENCH_MESSAGES         messages per throughput run (30000)
- *   BENCH_ROUNDS           rounds, each running every contender once, in rotating order (3)
+ *   BENCH_ROUNDS           rounds, each running every contender once, in rotating order (5)
  *   BENCH_PREFETCH         prefetch of every contender (100)
  *   BENCH_QUEUE_TYPE       classic | quorum (classic)
  *   BENCH_CONTENDERS       comma-separated names to run (all): ceiling, amqplib, rascal, acm, listen, consume, listen-otel, consume-otel
@@ -30,7 +30,7 @@ export function readKnobs(env: NodeJS.ProcessEnv, known: readonly string[]): Kno
   if (unknown.length > 0 || contenders.length === 0) throw new Error(`BENCH_CONTENDERS must list some of ${known.join(', ')}; unknown: ${unknown.join(', ')}`);
   return {
     messages: integer(env, 'BENCH_MESSAGES', 30_000, 2),
-    rounds: integer(env, 'BENCH_ROUNDS', 3, 1),
+    rounds: integer(env, 'BENCH_ROUNDS', 5, 1),
     prefetch: integer(env, 'BENCH_PREFETCH', 100, 1, 65_535),
     queueType,
     contenders,

@@ -1,15 +1,19 @@
 /**
- * Publish-to-handler latency: one message at a time, publisher and consumer
- * on separate connections with noDelay; the time is taken when the handler
- * sees the message, from `sentAt` in its payload.
+ * Publish-to-handler latency, raw amqplib against listen(), measured in pairs:
+ * both consumers run at once (each on its own queue, bound by worker type) and
+ * the publisher alternates between them, one message in flight at a time, so
+ * that whatever the machine is doing lands on both sides alike. Publisher and
+ * consumers use separate connections with noDelay; the time is taken when the
+ * handler sees the message, from `sentAt` in its payload.
  */
 import { performance } from 'node:perf_hooks';
 import amqplib from 'amqplib';
 import { loadPulse } from './client-source.js';
 import { withDeadline } from './deadline.js';
-import { BENCH_URL, binding, body, exchange, PUBLISH_OPTIONS, routingKey, RUN_ID } from './workload.js';
+import { BENCH_URL, bindingForWorkerType, body, exchange, PUBLISH_OPTIONS, routingKey, RUN_ID } from './workload.js';
 
-export type LatencySide = 'amqplib' | 'listen';
+export const LATENCY_SIDES = ['amqplib', 'listen'] as const;
+export type LatencySide = (typeof LATENCY_SIDES)[number];
 
 export interface Latency {
   readonly p50: number;
@@ -19,31 +23,45 @@ export interface Latency {
 const WARM_UP = 100;
 const SAMPLE_TIMEOUT_MS = 5_000;
 
-type Arrival = (sentAt: number) => void;
+type Arrival = (side: LatencySide, sentAt: number) => void;
 
-export async function measureLatency(side: LatencySide, samples: number, prefetch: number): Promise<Latency> {
+/** `samples` round trips per side, interleaved; resolves with each side's percentiles. */
+export async function measureLatency(samples: number, prefetch: number): Promise<Record<LatencySide, Latency>> {
   let arrived: Arrival = () => undefined;
-  const consumer = await (side === 'amqplib' ? rawConsumer : listenConsumer)(prefetch, (sentAt) => arrived(sentAt));
-  const publisherConnection = await amqplib.connect(BENCH_URL, { noDelay: true, clientProperties: { connection_name: `bench-latency-publisher-${RUN_ID}` } });
+  const onArrival: Arrival = (side, sentAt) => arrived(side, sentAt);
+  const closers: (() => Promise<void>)[] = [];
   try {
+    closers.push(await rawConsumer(prefetch, onArrival));
+    closers.push(await listenConsumer(prefetch, onArrival));
+    const publisherConnection = await amqplib.connect(BENCH_URL, { noDelay: true, clientProperties: { connection_name: `bench-latency-publisher-${RUN_ID}` } });
+    closers.push(() => publisherConnection.close());
     const publisher = await publisherConnection.createChannel();
-    const times: number[] = [];
-    for (let i = 0; i < samples + WARM_UP; i++) {
+    const times: Record<LatencySide, number[]> = { amqplib: [], listen: [] };
+    for (let i = 0; i < 2 * (samples + WARM_UP); i++) {
+      // ABBA order, so neither side always follows the other.
+      const side = LATENCY_SIDES[(i + (i >> 1)) % 2]!;
       const ms = await withDeadline(`${side} latency sample ${i}`, SAMPLE_TIMEOUT_MS, () => {
-        const arrival = new Promise<number>((resolve) => {
-          arrived = (sentAt) => resolve(performance.now() - sentAt);
+        const arrival = new Promise<number>((resolve, reject) => {
+          arrived = (from, sentAt) => (from === side ? resolve(performance.now() - sentAt) : reject(new Error(`latency sample ${i} for ${side} arrived at ${from}`)));
         });
-        publisher.publish(exchange, routingKey(i), body(i, performance.now()), PUBLISH_OPTIONS);
+        publisher.publish(exchange, routingKey(i, workerTypeOf(side)), body(i, performance.now()), PUBLISH_OPTIONS);
         return arrival;
       });
-      if (i >= WARM_UP) times.push(ms);
+      if (i >= 2 * WARM_UP) times[side].push(ms);
     }
-    times.sort((a, b) => a - b);
-    return { p50: times[Math.floor(times.length * 0.5)]!, p99: times[Math.floor(times.length * 0.99)]! };
+    return { amqplib: percentiles(times.amqplib), listen: percentiles(times.listen) };
   } finally {
-    await publisherConnection.close();
-    await consumer();
+    for (const close of closers.reverse()) await close();
   }
+}
+
+function percentiles(times: number[]): Latency {
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(times.length * 0.5)]!, p99: times[Math.floor(times.length * 0.99)]! };
+}
+
+function workerTypeOf(side: LatencySide): string {
+  return `latency-${side}`;
 }
 
 /** amqplib on an exclusive server-named queue: parse, ack, hand over. Resolves with its close. */
@@ -51,13 +69,13 @@ async function rawConsumer(prefetch: number, onArrival: Arrival): Promise<() => 
   const connection = await amqplib.connect(BENCH_URL, { noDelay: true, clientProperties: { connection_name: `bench-latency-amqplib-${RUN_ID}` } });
   const channel = await connection.createChannel();
   const { queue } = await channel.assertQueue('', { exclusive: true });
-  await channel.bindQueue(queue, exchange, binding.routingKeyPattern);
+  await channel.bindQueue(queue, exchange, bindingForWorkerType(workerTypeOf('amqplib')).routingKeyPattern);
   await channel.prefetch(prefetch);
   await channel.consume(queue, (message) => {
     if (!message) return;
     const { sentAt } = JSON.parse(message.content.toString('utf8')) as { sentAt: number };
     channel.ack(message);
-    onArrival(sentAt);
+    onArrival('amqplib', sentAt);
   });
   return () => connection.close();
 }
@@ -67,7 +85,9 @@ async function listenConsumer(prefetch: number, onArrival: Arrival): Promise<() 
   const { PulseClient } = await loadPulse();
   const client = new PulseClient({ url: BENCH_URL, connectionName: `bench-latency-listen-${RUN_ID}` });
   const consuming = new Promise((resolve) => client.once('consuming', resolve));
-  const subscription = client.listen(binding, { prefetch }).subscribe((message) => onArrival((message.payload as unknown as { sentAt: number }).sentAt));
+  const subscription = client
+    .listen(bindingForWorkerType(workerTypeOf('listen')), { prefetch })
+    .subscribe((message) => onArrival('listen', (message.payload as unknown as { sentAt: number }).sentAt));
   await withDeadline('listen() latency consumer starting', SAMPLE_TIMEOUT_MS, () => consuming);
   return async () => {
     subscription.unsubscribe();

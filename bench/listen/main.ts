@@ -65,8 +65,8 @@ async function main(knobs: Knobs, clientSource: ClientSource): Promise<void> {
 
     let latency;
     if (knobs.latencySamples > 0) {
-      latency = { amqplib: await measureLatency('amqplib', knobs.latencySamples, knobs.prefetch), listen: await measureLatency('listen', knobs.latencySamples, knobs.prefetch) };
-      console.log(`\npublish-to-handler latency, ${fmt(knobs.latencySamples)} sequential messages, separate connections, noDelay:`);
+      latency = await measureLatency(knobs.latencySamples, knobs.prefetch);
+      console.log(`\npublish-to-handler latency, ${fmt(knobs.latencySamples)} sequential messages per side, the sides interleaved, separate connections, noDelay:`);
       console.log(`  raw amqplib  p50 ${latency.amqplib.p50.toFixed(2)} ms  p99 ${latency.amqplib.p99.toFixed(2)} ms`);
       console.log(`  listen()     p50 ${latency.listen.p50.toFixed(2)} ms  p99 ${latency.listen.p99.toFixed(2)} ms`);
     }

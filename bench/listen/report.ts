@@ -3,6 +3,10 @@ import type { DrainResult } from './contender.js';
 import type { Latency } from './latency.js';
 
 export interface Summary {
+  /** Messages per second of each round, in round order. */
+  readonly rates: readonly number[];
+  /** Client CPU per message of each round, µs, in round order. */
+  readonly cpus: readonly number[];
   readonly median: number;
   readonly min: number;
   readonly max: number;
@@ -12,12 +16,17 @@ export interface Summary {
 
 export function summarize(runs: readonly DrainResult[]): Summary {
   const rates = runs.map((run) => run.messagesPerSecond);
-  return { median: median(rates), min: Math.min(...rates), max: Math.max(...rates), cpu: median(runs.map((run) => run.cpuMicrosPerMessage)) };
+  const cpus = runs.map((run) => run.cpuMicrosPerMessage);
+  return { rates, cpus, median: median(rates), min: Math.min(...rates), max: Math.max(...rates), cpu: median(cpus) };
 }
 
 export interface Target {
   readonly what: string;
-  /** Ours over the baseline: higher is better for throughput, lower for latency. */
+  /**
+   * Ours over the baseline: higher is better for throughput, lower for
+   * latency. Throughput ratios are the median of each round's ratio, so that
+   * a round the whole machine ran slow in weighs on both sides alike.
+   */
   readonly ratio: number;
   /** The same from client CPU per message (baseline CPU / ours), steadier on a shared machine. */
   readonly cpuRatio?: number;
@@ -42,15 +51,17 @@ export function targets(summaries: Readonly<Record<string, Summary>>, peers: rea
   const rows: Target[] = [];
   const present = peers.filter((name) => summaries[name]);
   const fasterPeer = present.sort((a, b) => summaries[b]!.median - summaries[a]!.median)[0];
-  const leanerPeerCpu = Math.min(...present.map((name) => summaries[name]!.cpu));
-  const over = (ours: string, base: string | undefined, baseCpu: number | undefined, goal: number, what: string) => {
+  // Per round, the leanest peer's CPU per message: what ours is compared with.
+  const leanerPeerCpus = present.length === 0 ? [] : rounds(present.map((name) => summaries[name]!.cpus)).map((cpus) => Math.min(...cpus));
+  const over = (ours: string, base: string | undefined, baseCpus: readonly number[] | undefined, goal: number, what: string) => {
     const mine = summaries[ours];
     if (!mine || !base || !summaries[base]) return;
-    const ratio = mine.median / summaries[base]!.median;
-    rows.push({ what, ratio, cpuRatio: (baseCpu ?? summaries[base]!.cpu) / mine.cpu, goal: `≥ ${goal}`, met: ratio >= goal });
+    const ratio = pairedMedian(mine.rates, summaries[base]!.rates, (m, b) => m / b);
+    const cpuRatio = pairedMedian(mine.cpus, baseCpus ?? summaries[base]!.cpus, (m, b) => b / m);
+    rows.push({ what, ratio, cpuRatio, goal: `≥ ${goal}`, met: ratio >= goal });
   };
-  over('consume', fasterPeer, leanerPeerCpu, goals.consumeOverPeer, `consume() / faster peer (${fasterPeer})`);
-  over('listen', fasterPeer, leanerPeerCpu, goals.listenOverPeer, `listen() / faster peer (${fasterPeer})`);
+  over('consume', fasterPeer, leanerPeerCpus, goals.consumeOverPeer, `consume() / faster peer (${fasterPeer})`);
+  over('listen', fasterPeer, leanerPeerCpus, goals.listenOverPeer, `listen() / faster peer (${fasterPeer})`);
   over('listen', 'ceiling', undefined, goals.listenOverCeiling, 'listen() / broker ceiling');
   over('listen-otel', 'listen', undefined, goals.instrumentedOverPlain, 'listen() with OTel SDK / without');
   over('consume-otel', 'consume', undefined, goals.instrumentedOverPlain, 'consume() with OTel SDK / without');
@@ -59,6 +70,18 @@ export function targets(summaries: Readonly<Record<string, Summary>>, peers: rea
     rows.push({ what: 'listen() p99 / raw amqplib p99', ratio, goal: `≤ ${goals.listenP99OverRaw}`, met: ratio <= goals.listenP99OverRaw });
   }
   return rows;
+}
+
+/** The median over rounds of `ratio(ours[round], base[round])`, for the rounds both ran. */
+export function pairedMedian(ours: readonly number[], base: readonly number[], ratio: (ours: number, base: number) => number): number {
+  const count = Math.min(ours.length, base.length);
+  return median(Array.from({ length: count }, (_, round) => ratio(ours[round]!, base[round]!)));
+}
+
+/** Columns to rows: the values of each round that every series ran. */
+function rounds(series: readonly (readonly number[])[]): number[][] {
+  const count = Math.min(...series.map((values) => values.length));
+  return Array.from({ length: count }, (_, round) => series.map((values) => values[round]!));
 }
 
 export function throughputLines(summaries: Readonly<Record<string, Summary>>, labels: Readonly<Record<string, string>>): string[] {

@@ -22,14 +22,19 @@ export const exchange = binding.exchange;
 
 export const CC = ['route.index.project.bench.latest', 'route.checks'];
 
-export function routingKey(i: number): string {
+/** The binding of the messages one side of a latency run receives: theirs by worker type. */
+export function bindingForWorkerType(workerType: string): ReturnType<QueueEvents['taskCompleted']> {
+  return events.taskCompleted({ workerType });
+}
+
+export function routingKey(i: number, workerType = 'linux'): string {
   return buildRoutingKey(exchange, binding.routingKeyReference, {
     taskId: `task${i}-aBcDeFgHiJkLmNoPq`,
     runId: 0,
     workerGroup: 'us-east-1',
     workerId: 'i-0123456789abcdef0',
     provisionerId: 'proj-bench',
-    workerType: 'linux',
+    workerType,
     schedulerId: 'taskcluster-github',
     taskGroupId: 'fN1SbArXTPSVFNUvaOlinQ',
   });
