@@ -33,6 +33,25 @@ export function illegalOperation(message: string, stateChange: string): IllegalO
   return new amqplib.IllegalOperationError(message, stateChange);
 }
 
+/**
+ * A promise for a client operation that amqplib refuses, with the
+ * IllegalOperationError `illegal` gives, while the channel or connection is
+ * closed or closing; otherwise `run` settles it.
+ */
+export function legalOperation<T>(
+  illegal: () => Error | undefined,
+  run: (resolve: (value: T) => void, reject: (reason: unknown) => void) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const refusal = illegal();
+    if (refusal) {
+      reject(refusal);
+      return;
+    }
+    run(resolve, reject);
+  });
+}
+
 /** A stack trace taken when a channel or connection changes state, as amqplib records it. */
 export function stackCapture(reason: string): string {
   const stack = new Error().stack ?? '';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ConfirmChannel, ConsumeMessage, GetMessage, Message, Options, Replies } from 'amqplib';
 import { BrokerRefusal, ServerClose, refuse, ReplyCode, type AmqpMethodName } from './amqp-errors.js';
 import { randomName } from './broker.js';
-import { illegalOperation, stackCapture, type ChannelHost } from './channel-host.js';
+import { illegalOperation, legalOperation, stackCapture, type ChannelHost } from './channel-host.js';
 import { ChannelConsumer, type ConsumerChannel } from './consumer.js';
 import { cloneTable, deliveredProperties, publishedMessage } from './message.js';
 import type { MemoryQueue } from './queue.js';
@@ -298,12 +298,7 @@ export class MemoryChannel extends EventEmitter implements ConfirmChannel, Consu
   // --- Closing ---
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const illegal = this.illegal();
-      if (illegal) {
-        reject(illegal);
-        return;
-      }
+    return legalOperation(() => this.illegal(), (resolve) => {
       if (this.state === 'open') this.releaseServerSide();
       this.enter('closing', 'closeBecause called: Goodbye');
       this.post(() => {
@@ -386,12 +381,7 @@ export class MemoryChannel extends EventEmitter implements ConfirmChannel, Consu
   // --- Internals ---
 
   private rpc<T>(method: AmqpMethodName, operation: () => T, afterReply?: () => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const illegal = this.illegal();
-      if (illegal) {
-        reject(illegal);
-        return;
-      }
+    return legalOperation<T>(() => this.illegal(), (resolve, reject) => {
       if (this.state === 'server-closed') {
         this.orphanedReplies.add(reject);
         return;

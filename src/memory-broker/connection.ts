@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ChannelModel, Connection } from 'amqplib';
 import { ReplyCode, ServerClose } from './amqp-errors.js';
 import type { BrokerConnection, MemoryBroker } from './broker.js';
-import { illegalOperation, stackCapture, type ChannelHost } from './channel-host.js';
+import { illegalOperation, legalOperation, stackCapture, type ChannelHost } from './channel-host.js';
 import { MemoryChannel } from './channel.js';
 
 type ConnectionState = 'open' | 'client-closing' | 'server-closing' | 'closed';
@@ -51,12 +51,7 @@ export class MemoryConnection extends EventEmitter implements ChannelModel, Brok
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const illegal = this.illegal();
-      if (illegal) {
-        reject(illegal);
-        return;
-      }
+    return legalOperation(() => this.illegal(), (resolve) => {
       this.releaseServerSide('client-closing', 'closeBecause called: Cheers, thanks');
       this.post(() => {
         resolve();
@@ -117,12 +112,7 @@ export class MemoryConnection extends EventEmitter implements ChannelModel, Brok
   // --- Internals ---
 
   private openChannel(confirm: boolean): Promise<MemoryChannel> {
-    return new Promise((resolve, reject) => {
-      const illegal = this.illegal();
-      if (illegal) {
-        reject(illegal);
-        return;
-      }
+    return legalOperation(() => this.illegal(), (resolve) => {
       const channel = new MemoryChannel(this, confirm);
       this.channels.add(channel);
       this.post(() => resolve(channel));
