@@ -1,4 +1,6 @@
+import type { Options } from 'amqplib';
 import { refuse } from './amqp-errors.js';
+import { cloneTable } from './message.js';
 
 /** What a queue declaration asks for, as the broker receives it. */
 export interface QueueDeclaration {
@@ -47,6 +49,23 @@ const NOT_MODELLED: Readonly<Record<string, string>> = {
   'x-max-priority': 'priority queues (x-max-priority)',
   'x-single-active-consumer': 'single active consumer (x-single-active-consumer)',
 };
+
+/** Queue arguments as amqplib sends them: `arguments` plus the options it promotes to `x-` arguments. */
+export function queueArguments(options: Options.AssertQueue): Record<string, unknown> {
+  const args: Record<string, unknown> = { ...cloneTable(options.arguments ?? {}) };
+  const promote = (key: string, value: unknown) => {
+    if (value !== undefined) args[key] = value;
+  };
+  promote('x-expires', options.expires);
+  promote('x-message-ttl', options.messageTtl);
+  promote('x-dead-letter-exchange', options.deadLetterExchange);
+  promote('x-dead-letter-routing-key', options.deadLetterRoutingKey);
+  promote('x-max-length', options.maxLength);
+  promote('x-max-priority', options.maxPriority);
+  promote('x-overflow', options.overflow);
+  promote('x-queue-mode', options.queueMode);
+  return args;
+}
 
 /** Checks a new queue's declaration as RabbitMQ does, and returns what the broker needs. */
 export function queueSettings(name: string, declaration: QueueDeclaration): QueueSettings {
