@@ -1,11 +1,13 @@
+/** One in-process broker (a RabbitMQ virtual host): its exchanges, queues and connections, and the rules for declaring them. */
 import { randomBytes } from 'node:crypto';
 import { BrokerRefusal, refuse } from './amqp-errors.js';
-import { deadLetteredMessage, deathQueues } from './dead-letter.js';
-import { MemoryExchange, type Destination, type ExchangeDeclaration } from './exchange.js';
+import { deadLetteredMessage } from './dead-letter.js';
+import { exchangeDeclaration, MemoryExchange, type Destination, type ExchangeDeclaration } from './exchange.js';
 import type { PublishedMessage } from './message.js';
 import { checkEquivalent, queueSettings, type QueueDeclaration } from './queue-arguments.js';
 import { MemoryQueue, type DeathReason, type QueueHost } from './queue.js';
 import type { QueuedMessage } from './ready-list.js';
+import { routeMessage } from './routing.js';
 
 /** A client connection as the broker sees it: it owns exclusive queues and can be cut off. */
 export interface BrokerConnection {
@@ -186,23 +188,9 @@ export class MemoryBroker implements QueueHost {
     if (name === '') throw refuse.defaultExchange();
     const existing = this.exchanges.get(name);
     if (!existing && name.startsWith('amq.')) throw refuse.reservedName('exchange', name);
-    if (type !== 'direct' && type !== 'fanout' && type !== 'topic') {
-      if (type === 'headers' || type.startsWith('x-')) throw refuse.notModelled(`'${type}' exchanges`);
-      throw refuse.unknownExchangeType(type);
-    }
-    if (args['alternate-exchange'] !== undefined) throw refuse.notModelled('alternate exchanges');
-    if (existing) {
-      const current = existing.declaration;
-      const compare = (arg: string, had: unknown, got: unknown) => {
-        if (had !== got) throw refuse.inequivalent('exchange', name, arg, `received '${got}' but current is '${had}'`);
-      };
-      compare('type', current.type, type);
-      compare('durable', current.durable, declaration.durable);
-      compare('auto_delete', current.autoDelete, declaration.autoDelete);
-      compare('internal', current.internal, declaration.internal);
-      return;
-    }
-    this.exchanges.set(name, new MemoryExchange(name, { type, ...declaration }));
+    const checked = exchangeDeclaration(type, declaration, args);
+    if (existing) existing.checkEquivalent(checked);
+    else this.exchanges.set(name, new MemoryExchange(name, checked));
   }
 
   checkExchange(name: string): void {
@@ -259,39 +247,12 @@ export class MemoryBroker implements QueueHost {
   }
 
   private deliver(exchangeName: string, message: PublishedMessage): PublishOutcome {
-    const targets = new Set<MemoryQueue>();
-    for (const key of message.routingKeys) {
-      if (exchangeName === '') {
-        const queue = this.queues.get(key);
-        if (queue) targets.add(queue);
-      } else {
-        this.collect(exchangeName, key, targets, new Set());
-      }
-    }
-    // RabbitMQ drops a message that would die in a cycle without any consumer rejecting it.
-    const deaths = deathQueues(message);
+    const targets = routeMessage(this.exchanges, this.queues, exchangeName, message);
     let refused = false;
-    let routed = false;
     for (const queue of targets) {
-      if (deaths.queues.has(queue.name) && !deaths.rejected) continue;
-      routed = true;
       if (!queue.offer(message)) refused = true;
     }
-    return { routed, refused };
-  }
-
-  private collect(exchangeName: string, routingKey: string, into: Set<MemoryQueue>, visited: Set<string>): void {
-    const exchange = this.exchanges.get(exchangeName);
-    if (!exchange || visited.has(exchangeName)) return;
-    visited.add(exchangeName);
-    for (const destination of exchange.route(routingKey)) {
-      if (destination.kind === 'exchange') {
-        this.collect(destination.name, routingKey, into, visited);
-      } else {
-        const queue = this.queues.get(destination.name);
-        if (queue) into.add(queue);
-      }
-    }
+    return { routed: targets.length > 0, refused };
   }
 
   private bindableExchange(name: string): MemoryExchange {

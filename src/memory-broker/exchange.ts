@@ -1,4 +1,6 @@
+/** Exchanges: their declarations as RabbitMQ checks them, their bindings, and routing by type. */
 import { compileTopicPattern, type TopicMatcher } from '../bindings/topic-pattern.js';
+import { refuse } from './amqp-errors.js';
 
 export type ExchangeType = 'direct' | 'fanout' | 'topic';
 
@@ -19,6 +21,23 @@ export interface ExchangeDeclaration {
   readonly internal: boolean;
 }
 
+/**
+ * Checks a new exchange's declaration as RabbitMQ does; a type or argument
+ * that changes routing and that the memory broker does not model is refused.
+ */
+export function exchangeDeclaration(
+  type: string,
+  declaration: Omit<ExchangeDeclaration, 'type'>,
+  args: Readonly<Record<string, unknown>>,
+): ExchangeDeclaration {
+  if (type !== 'direct' && type !== 'fanout' && type !== 'topic') {
+    if (type === 'headers' || type.startsWith('x-')) throw refuse.notModelled(`'${type}' exchanges`);
+    throw refuse.unknownExchangeType(type);
+  }
+  if (args['alternate-exchange'] !== undefined) throw refuse.notModelled('alternate exchanges');
+  return { type, ...declaration };
+}
+
 /** An exchange: a name, a type and its bindings. Routing is by the type's rule. */
 export class MemoryExchange {
   private readonly bindings: ExchangeBinding[] = [];
@@ -30,6 +49,18 @@ export class MemoryExchange {
 
   get bindingCount(): number {
     return this.bindings.length;
+  }
+
+  /** Refuses a redeclaration that differs from this exchange's, naming the first difference as RabbitMQ does. */
+  checkEquivalent(received: ExchangeDeclaration): void {
+    const current = this.declaration;
+    const compare = (arg: string, had: unknown, got: unknown) => {
+      if (had !== got) throw refuse.inequivalent('exchange', this.name, arg, `received '${got}' but current is '${had}'`);
+    };
+    compare('type', current.type, received.type);
+    compare('durable', current.durable, received.durable);
+    compare('auto_delete', current.autoDelete, received.autoDelete);
+    compare('internal', current.internal, received.internal);
   }
 
   /** Adds a binding; binding twice is a no-op, as in AMQP. */
