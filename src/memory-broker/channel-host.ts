@@ -1,3 +1,4 @@
+/** What a channel needs from its connection, and what both use when refusing: amqplib's IllegalOperationError, state-change stacks. */
 import { createRequire } from 'node:module';
 import type { Connection, IllegalOperationError } from 'amqplib';
 import type { ServerClose } from './amqp-errors.js';

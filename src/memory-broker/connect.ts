@@ -1,3 +1,4 @@
+/** Opening a connection to the memory broker, as `amqplib.connect` opens one to RabbitMQ. */
 import type { SocketOptions } from 'amqplib';
 import { MemoryConnection } from './connection.js';
 import { getMemoryBroker } from './registry.js';

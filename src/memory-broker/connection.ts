@@ -1,3 +1,4 @@
+/** amqplib's ChannelModel on the memory broker: a connection, its channels, its events in order, and how it closes. */
 import { EventEmitter } from 'node:events';
 import type { ChannelModel, Connection } from 'amqplib';
 import { ReplyCode, ServerClose } from './amqp-errors.js';

@@ -1,3 +1,4 @@
+/** One basic.consume on one channel, as a queue sees it: its callback, prefetch and unacknowledged count. */
 import type { ConsumeMessage } from 'amqplib';
 import type { MemoryQueue, QueueConsumer } from './queue.js';
 import type { QueuedMessage } from './ready-list.js';

@@ -1,3 +1,4 @@
+/** Dead-lettering as RabbitMQ does it: the republished message with its `x-death` history, and death cycles. */
 import type { FieldTable, FieldValue, PublishedMessage } from './message.js';
 import { cloneTable } from './message.js';
 import type { DeathReason } from './queue.js';

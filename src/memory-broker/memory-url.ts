@@ -1,3 +1,5 @@
+/** `memory://` URLs: telling them apart from amqp URLs and reading the broker name from them. */
+
 /** URL scheme of the embedded broker: `memory://` (the default broker) or `memory://<name>`. */
 export const MEMORY_SCHEME = 'memory:';
 

@@ -1,3 +1,4 @@
+/** Messages as amqplib encodes a publish and RabbitMQ delivers it: properties, headers and field tables. */
 import type { MessageProperties, Options } from 'amqplib';
 
 /** A message as published: immutable, shared by every queue it is routed to. */

@@ -1,3 +1,4 @@
+/** Registering the memory broker as the connector for `memory://` URLs (the Pulse client never loads it by itself). */
 import { registerConnector } from '../pulse/connectors.js';
 import { connectMemoryBroker } from './connect.js';
 import { MEMORY_SCHEME } from './memory-url.js';

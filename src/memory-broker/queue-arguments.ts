@@ -1,3 +1,4 @@
+/** Queue declarations and their arguments: as amqplib sends them, as RabbitMQ checks and compares them. */
 import type { Options } from 'amqplib';
 import { refuse } from './amqp-errors.js';
 import { cloneTable } from './message.js';

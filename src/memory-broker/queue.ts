@@ -1,3 +1,4 @@
+/** A queue: ready messages, consumers served round-robin, max length, dead-lettering and quorum delivery limits. */
 import { refuse } from './amqp-errors.js';
 import type { FieldTable, PublishedMessage } from './message.js';
 import type { QueueDeclaration, QueueSettings } from './queue-arguments.js';

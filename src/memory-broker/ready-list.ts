@@ -1,3 +1,4 @@
+/** A queue's ready messages in queue order, with requeued messages back in their original places. */
 import type { PublishedMessage } from './message.js';
 
 /** One message in one queue. */

@@ -1,3 +1,4 @@
+/** The process's memory brokers by name: created on first use, discarded on request. */
 import { MemoryBroker } from './broker.js';
 import { memoryBrokerName } from './memory-url.js';
 
