@@ -6,6 +6,7 @@
  */
 
 import { redactSignatures } from '../rest/redaction.js';
+import { maskUrlUserInfo } from '../rest/url-user-info.js';
 
 /** A cause, summarised: an error's name, message and code (and its own cause), or a non-error's text. */
 export type CauseJson = { readonly name: string; readonly message: string; readonly code?: string | number; readonly cause?: CauseJson } | string;
@@ -41,14 +42,14 @@ function causeJson(cause: unknown, depth: number): CauseJson {
 }
 
 /**
- * Masks credentials in free text: a URL's password (`amqps://user:***@host`;
- * the user info ends at the last `@` before a space or quote, as a password
- * may hold `/ ? # @ :`), Hawk headers and MACs, bewits and other secret query
- * parameters and JSON fields, in any encoding. Errors from other libraries
- * and from handlers (a cause) may quote them.
+ * Masks credentials in free text: a URL's password, keeping its user name
+ * (`amqps://user:***@host`, raw or URL-encoded: see url-user-info.ts), Hawk
+ * headers and MACs, bewits and other secret query parameters and JSON fields,
+ * in any encoding. Errors from other libraries and from handlers (a cause)
+ * may quote them.
  */
 export function redactCredentials(text: string): string {
-  return redactSignatures(text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"'<>]*:)[^\s"'<>]*@/gi, '$1***@'));
+  return redactSignatures(maskUrlUserInfo(text, { mask: '***', keepUserName: true }));
 }
 
 /** A cause's message as an error message quotes it, credentials masked. */
