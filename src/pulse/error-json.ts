@@ -19,6 +19,21 @@ export interface PulseErrorJson {
   readonly [field: string]: unknown;
 }
 
+/**
+ * The base of Pulse's errors: `toJSON()` gives the name and message, the
+ * fields of the class (`jsonFields()`), and the cause summarised.
+ */
+export abstract class PulseError extends Error {
+  toJSON(): PulseErrorJson {
+    return errorJson(this, this.jsonFields());
+  }
+
+  /** The fields of the class, as its JSON shows them. */
+  protected jsonFields(): Readonly<Record<string, unknown>> {
+    return {};
+  }
+}
+
 /** Causes nested deeper than this are left out. */
 const MAX_CAUSE_DEPTH = 3;
 const MAX_TEXT = 1_000;
