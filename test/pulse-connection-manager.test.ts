@@ -20,7 +20,7 @@ import { ConnectionManager } from '../src/pulse/connection-manager.js';
 import { registerConnector } from '../src/pulse/connectors.js';
 import { Deadline } from '../src/pulse/deadline.js';
 import { PasswordRedactor } from '../src/pulse/password-redactor.js';
-import { ClientClosedError } from '../src/pulse/pulse-errors.js';
+import { ClientClosedError } from '../src/pulse/broker-errors.js';
 import { REPO } from './support/project-references.js';
 
 type EventName = keyof PulseClientEvents;

@@ -1,6 +1,7 @@
+import { ConnectionFailedError, QueueSetupError } from './broker-errors.js';
 import { redactCredentials } from './error-json.js';
 import { jsonLineLogger, type LogLevel, type PulseLogger } from './logger.js';
-import { ConnectionFailedError, DeliveryLimitError, QueueSetupError } from './pulse-errors.js';
+import { DeliveryLimitError } from './pulse-errors.js';
 import { QueueDeletedError } from './queue-watch.js';
 
 /**

@@ -4,7 +4,7 @@ import type { Deadline } from './deadline.js';
 import { healthOf, type PulseHealth } from './health/client-health.js';
 import { type QueueDepthEvent, QueueDepthMonitor } from './health/queue-depth-monitor.js';
 import { SubscriptionMonitor } from './health/subscription-monitor.js';
-import { ClientClosedError } from './pulse-errors.js';
+import { ClientClosedError } from './broker-errors.js';
 import type { ConsumerHost, QueueConsumer } from './queue-consumer.js';
 import type { StreamContext } from './stream-context.js';
 import { ClientMetrics } from './telemetry/client-metrics.js';

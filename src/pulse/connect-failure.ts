@@ -1,5 +1,5 @@
 import type { BrokerAddress } from './broker-address.js';
-import type { ConnectionFailure } from './pulse-errors.js';
+import type { ConnectionFailure } from './broker-errors.js';
 
 /** A failed connection attempt, read: whether retrying can help, and what probably went wrong. */
 export interface ConnectAttemptFailure {

@@ -12,7 +12,7 @@ import { Retirement, scheduleRecycle } from './connection-recycler.js';
 import { withProvidedCredentials } from './credentials-provider.js';
 import { Deadline } from './deadline.js';
 import type { PasswordRedactor } from './password-redactor.js';
-import { ClientClosedError, ConnectionFailedError } from './pulse-errors.js';
+import { ClientClosedError, ConnectionFailedError } from './broker-errors.js';
 import type { ConnectionHandle } from './queue-consumer.js';
 import { sleep } from './sleep.js';
 

@@ -6,6 +6,7 @@
  */
 
 import { redactSignatures } from '../rest/redaction.js';
+import { maskUrlUserInfo } from '../rest/url-user-info.js';
 
 /** A cause, summarised: an error's name, message and code (and its own cause), or a non-error's text. */
 export type CauseJson = { readonly name: string; readonly message: string; readonly code?: string | number; readonly cause?: CauseJson } | string;
@@ -16,6 +17,21 @@ export interface PulseErrorJson {
   readonly message: string;
   readonly cause?: CauseJson;
   readonly [field: string]: unknown;
+}
+
+/**
+ * The base of Pulse's errors: `toJSON()` gives the name and message, the
+ * fields of the class (`jsonFields()`), and the cause summarised.
+ */
+export abstract class PulseError extends Error {
+  toJSON(): PulseErrorJson {
+    return errorJson(this, this.jsonFields());
+  }
+
+  /** The fields of the class, as its JSON shows them. */
+  protected jsonFields(): Readonly<Record<string, unknown>> {
+    return {};
+  }
 }
 
 /** Causes nested deeper than this are left out. */
@@ -41,14 +57,14 @@ function causeJson(cause: unknown, depth: number): CauseJson {
 }
 
 /**
- * Masks credentials in free text: a URL's password (`amqps://user:***@host`;
- * the user info ends at the last `@` before a space or quote, as a password
- * may hold `/ ? # @ :`), Hawk headers and MACs, bewits and other secret query
- * parameters and JSON fields, in any encoding. Errors from other libraries
- * and from handlers (a cause) may quote them.
+ * Masks credentials in free text: a URL's password, keeping its user name
+ * (`amqps://user:***@host`, raw or URL-encoded: see url-user-info.ts), Hawk
+ * headers and MACs, bewits and other secret query parameters and JSON fields,
+ * in any encoding. Errors from other libraries and from handlers (a cause)
+ * may quote them.
  */
 export function redactCredentials(text: string): string {
-  return redactSignatures(text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"'<>]*:)[^\s"'<>]*@/gi, '$1***@'));
+  return redactSignatures(maskUrlUserInfo(text, { mask: '***', keepUserName: true }));
 }
 
 /** A cause's message as an error message quotes it, credentials masked. */

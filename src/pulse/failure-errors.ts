@@ -4,8 +4,8 @@
  * dead-letters such a message or cannot classify a failure.
  */
 
-import { causeText, errorJson, type PulseErrorJson } from './error-json.js';
-import { messageJson, type DeliveryInfo } from './pulse-errors.js';
+import { causeText, PulseError } from './error-json.js';
+import { deliveredFrom, DeliveryError, GaveUpOnMessageError, type DeliveryInfo } from './pulse-errors.js';
 
 /**
  * Throw it (or reject with it) from a `consume()` handler when retrying cannot
@@ -15,14 +15,10 @@ import { messageJson, type DeliveryInfo } from './pulse-errors.js';
  * failure as `cause`. A `classifyFailure` option can make other errors permanent too;
  * it is not asked about a `PermanentError`.
  */
-export class PermanentError extends Error {
+export class PermanentError extends PulseError {
   override readonly name = 'PermanentError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-  }
-
-  toJSON(): PulseErrorJson {
-    return errorJson(this);
   }
 }
 
@@ -31,41 +27,18 @@ export class PermanentError extends Error {
  * `classifyFailure` said `'dead-letter'`): the message was dead-lettered at
  * once, or dropped when the queue has no dead-letter exchange; not retried.
  */
-export class PermanentFailureError extends Error {
+export class PermanentFailureError extends GaveUpOnMessageError {
   override readonly name = 'PermanentFailureError';
-  constructor(
-    readonly delivery: DeliveryInfo,
-    /** The message as the handler saw it (a PulseMessage). */
-    readonly pulseMessage: unknown,
-    readonly deliveryCount: number,
-    readonly deadLettered: boolean,
-    options: { cause: unknown },
-  ) {
-    super(
-      `handler failed permanently on delivery ${deliveryCount} of a message from ${delivery.exchange} (routing key "${delivery.routingKey}"); ` +
-        `${deadLettered ? 'dead-lettered' : 'dropped (the queue has no dead-letter exchange)'} without retrying: ${causeText(options.cause)}`,
-      options,
-    );
-  }
-
-  toJSON(): PulseErrorJson {
-    return errorJson(this, { delivery: this.delivery, deliveryCount: this.deliveryCount, deadLettered: this.deadLettered, pulseMessage: messageJson(this.pulseMessage) });
+  constructor(delivery: DeliveryInfo, pulseMessage: unknown, deliveryCount: number, deadLettered: boolean, options: { cause: unknown }) {
+    super(delivery, pulseMessage, deliveryCount, deadLettered, true, options);
   }
 }
 
 /** A `classifyFailure` function threw or answered something other than `'retry'` or `'dead-letter'`; the failure was retried (as if it had said `'retry'`). */
-export class FailureClassifierError extends Error {
+export class FailureClassifierError extends DeliveryError {
   override readonly name = 'FailureClassifierError';
-  constructor(
-    readonly delivery: DeliveryInfo,
-    problem: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`classifyFailure ${problem} for a message from ${delivery.exchange} (routing key "${delivery.routingKey}"); retrying it`, options);
-  }
-
-  toJSON(): PulseErrorJson {
-    return errorJson(this, { delivery: this.delivery });
+  constructor(delivery: DeliveryInfo, problem: string, options?: { cause?: unknown }) {
+    super(delivery, `classifyFailure ${problem} for a message ${deliveredFrom(delivery)}; retrying it`, options);
   }
 }
 
@@ -74,18 +47,18 @@ export class FailureClassifierError extends Error {
  * retry queue (not confirmed, unroutable, channel closed), so it waits out its
  * delay in this process instead, as without `retryQueues`. Nothing is lost.
  */
-export class RetryQueueError extends Error {
+export class RetryQueueError extends DeliveryError {
   override readonly name = 'RetryQueueError';
   constructor(
-    readonly delivery: DeliveryInfo,
+    delivery: DeliveryInfo,
     readonly retryQueue: string,
     options: { cause: unknown },
   ) {
-    super(`could not move a failed message from ${delivery.exchange} (routing key "${delivery.routingKey}") to ${retryQueue}: ${causeText(options.cause)}; retrying it in place`, options);
+    super(delivery, `could not move a failed message ${deliveredFrom(delivery)} to ${retryQueue}: ${causeText(options.cause)}; retrying it in place`, options);
   }
 
-  toJSON(): PulseErrorJson {
-    return errorJson(this, { delivery: this.delivery, retryQueue: this.retryQueue });
+  protected override jsonFields(): Readonly<Record<string, unknown>> {
+    return { ...super.jsonFields(), retryQueue: this.retryQueue };
   }
 }
 
@@ -96,19 +69,19 @@ export class RetryQueueError extends Error {
  * (the copy is left in its holding queue and returns to the queue at its TTL:
  * a duplicate, never a loss).
  */
-export class HoldingQueueError extends Error {
+export class HoldingQueueError extends DeliveryError {
   override readonly name = 'HoldingQueueError';
   constructor(
-    readonly delivery: DeliveryInfo,
+    delivery: DeliveryInfo,
     readonly holdingQueue: string,
     readonly step: 'hold' | 'release',
     options: { cause: unknown },
   ) {
     const consequence = step === 'hold' ? 'it stays unacknowledged on its delivery' : 'its copy returns from there at its TTL';
-    super(`could not ${step === 'hold' ? 'move' : 'release'} a long-running message from ${delivery.exchange} (routing key "${delivery.routingKey}") ${step === 'hold' ? 'to' : 'held in'} ${holdingQueue}: ${causeText(options.cause)}; ${consequence}`, options);
+    super(delivery, `could not ${step === 'hold' ? 'move' : 'release'} a long-running message ${deliveredFrom(delivery)} ${step === 'hold' ? 'to' : 'held in'} ${holdingQueue}: ${causeText(options.cause)}; ${consequence}`, options);
   }
 
-  toJSON(): PulseErrorJson {
-    return errorJson(this, { delivery: this.delivery, holdingQueue: this.holdingQueue, step: this.step });
+  protected override jsonFields(): Readonly<Record<string, unknown>> {
+    return { ...super.jsonFields(), holdingQueue: this.holdingQueue, step: this.step };
   }
 }

@@ -25,23 +25,18 @@ export type { BindingIn, Bindings, MessageOf, PulseMessage, PulseMessageJson, Se
 export type { CauseJson, PulseErrorJson } from './error-json.js';
 export type { DecodeOptions } from './decode-options.js';
 export {
-  ChannelClosedError,
-  ClientClosedError,
-  ConnectionFailedError,
-  ConsumerCancelledError,
   DeliveryLimitError,
   HandlerTimeoutError,
   MalformedMessageError,
   MessageReleasedError,
   PulseConfigError,
-  QueueSetupError,
   RetryDelayError,
   StaleDeliveryError,
   UnboundMessageError,
-  type ConnectionFailure,
   type DeliveryInfo,
   type ReleaseReason,
 } from './pulse-errors.js';
+export { ChannelClosedError, ClientClosedError, ConnectionFailedError, ConsumerCancelledError, QueueSetupError, type ConnectionFailure } from './broker-errors.js';
 export { FailureClassifierError, HoldingQueueError, PermanentError, PermanentFailureError, RetryQueueError } from './failure-errors.js';
 export type { FailureClassifier, FailureVerdict } from './failure-classifier.js';
 export { HeartbeatTimeoutError } from './heartbeat-watchdog.js';

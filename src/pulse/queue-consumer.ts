@@ -3,7 +3,7 @@ import { ActiveChannel, type ChannelEnd } from './active-channel.js';
 import type { AmqpConnection, AmqpMessage } from './amqp-api.js';
 import { backoffDelay, type ResolvedBackoff } from './backoff.js';
 import type { MessageDecoder } from './message-decoder.js';
-import { amqpCode, ChannelClosedError, ClientClosedError, ConnectionFailedError, ConsumerCancelledError, QueueSetupError } from './pulse-errors.js';
+import { amqpCode, ChannelClosedError, ClientClosedError, ConnectionFailedError, ConsumerCancelledError, QueueSetupError } from './broker-errors.js';
 import type { ReceivedMessage } from './pulse-message.js';
 import type { QueueDeclaration } from './queue-options.js';
 import { QueueDeletedError, queueIsGone } from './queue-watch.js';

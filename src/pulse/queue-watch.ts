@@ -7,7 +7,7 @@
 import { closeQuietly } from './close-quietly.js';
 import type { AmqpConnection } from './amqp-api.js';
 import type { Deadline } from './deadline.js';
-import { ConsumerCancelledError, amqpCode } from './pulse-errors.js';
+import { ConsumerCancelledError, amqpCode } from './broker-errors.js';
 
 /**
  * The broker deleted a subscription's queue under its consumer (the Pulse

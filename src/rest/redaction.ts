@@ -5,6 +5,8 @@
  * user info or query. What is found becomes `[redacted]`.
  */
 
+import { maskUrlUserInfo, maskUserInfoOfUrl } from './url-user-info.js';
+
 export const REDACTED = '[redacted]';
 
 // Hawk header punctuation in each encoding an echo may use: raw, JSON-escaped
@@ -35,8 +37,6 @@ const QUERY_PARAMETER = new RegExp(
   String.raw`((?:[?&;]|%(?:25)*3F|%(?:25)*26)(?:${SECRET_PARAMETERS})(?:=|%(?:25)*3D))(?:(?!%(?:25)*26)[^&#\s"'<>\\])*`,
   'gi',
 );
-/** `scheme://user:password@`: everything between `//` and the last `@` before the host ends. */
-const USER_INFO = new RegExp(String.raw`(\b[a-z][a-z0-9+.-]*(?::|%3A)(?:/|%2F){2})[^/?#\s"'<>\\]*@`, 'gi');
 
 /**
  * `text` without secrets: Hawk headers and MACs in any encoding, secret JSON
@@ -44,7 +44,7 @@ const USER_INFO = new RegExp(String.raw`(\b[a-z][a-z0-9+.-]*(?::|%3A)(?:/|%2F){2
  * such as the access token, also URL-encoded or JSON-escaped).
  */
 export function redactText(text: string, known: readonly string[] = []): string {
-  let out = redactSignatures(text).replace(USER_INFO, `$1${REDACTED}@`);
+  let out = maskUrlUserInfo(redactSignatures(text), { mask: REDACTED });
   for (const secret of known) {
     if (secret === '') continue;
     for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
@@ -57,7 +57,7 @@ export function redactText(text: string, known: readonly string[] = []): string 
 /**
  * `text` without Hawk headers and MACs, secret JSON fields and query
  * parameters (bewits, tokens, signatures), in any encoding; URL user info is
- * left to the caller (Pulse errors keep the user name: `amqps://user:***@host`).
+ * left to the caller (url-user-info.ts; Pulse errors keep the user name).
  */
 export function redactSignatures(text: string): string {
   return text
@@ -69,7 +69,5 @@ export function redactSignatures(text: string): string {
 
 /** A URL given as an option, fit to quote in an error message, well-formed or not. */
 export function redactUrl(url: string): string {
-  // Up to the last `@`: in a malformed URL the password may hold `@`, `/` or
-  // spaces, and the scheme may be missing.
-  return redactText(url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme: string | undefined) => `${scheme ?? ''}${REDACTED}@`));
+  return redactText(maskUserInfoOfUrl(url, REDACTED));
 }

@@ -1,6 +1,6 @@
 import { closeQuietly } from '../close-quietly.js';
 import type { AmqpChannel, AmqpConnection, AmqpMessage } from '../amqp-api.js';
-import { amqpCode, ClientClosedError } from '../pulse-errors.js';
+import { amqpCode, ClientClosedError } from '../broker-errors.js';
 import { sleep } from '../sleep.js';
 import type { DeclaredBinding } from './binding-set.js';
 import type { StaleBindingsHost } from './stale-bindings-host.js';
