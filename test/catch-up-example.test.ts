@@ -6,31 +6,19 @@
  * comes both ways (rebuilt and published again live) is reported once.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { closeConnections, MemoryDedupStore, PulseClient, Queue, QueueEvents, slugid } from '../src/index.js';
-import { PulsePublisher, startFakeTaskcluster, type FakeTaskcluster } from '../src/testing/index.js';
+import { describe, it } from 'node:test';
+import { MemoryDedupStore, QueueEvents, slugid } from '../src/index.js';
 import { catchUpAndFollow } from '../examples/catch-up-after-downtime.js';
 import { describeDocExcerpts } from './support/doc-excerpts.js';
-import { eventually, privateVhostFor, uniqueName } from './support/rabbit.js';
+import { useExampleDeployment } from './support/example-deployment.js';
+import { eventually } from './support/rabbit.js';
 
-let fake: FakeTaskcluster;
-before(async () => {
-  fake = await startFakeTaskcluster();
-});
-after(async () => {
-  await closeConnections();
-  await fake.close();
-});
+const deployment = useExampleDeployment();
 
 describe('examples/catch-up-after-downtime.ts', () => {
   for (const broker of ['the embedded broker', 'RabbitMQ'] as const) {
     it(`reports every failure once, missed or live, on ${broker}`, async (t) => {
-      const url = broker === 'RabbitMQ' ? (await privateVhostFor(t, 'catch-up')).url : `memory://${uniqueName('catch-up')}`;
-      const pulse = new PulseClient({ url });
-      const publisher = new PulsePublisher({ url });
-      t.after(() => Promise.all([pulse.close(), publisher.close()]));
-      await publisher.declareExchanges(QueueEvents);
-      const queue = new Queue({ rootUrl: fake.rootUrl, credentials: fake.credentials });
+      const { fake, pulse, publisher, queue } = await deployment.setUp(t, broker, 'catch-up');
       const taskGroupId = slugid();
       const task = () => {
         const taskId = slugid();

@@ -15,7 +15,7 @@ import { PulseConfigError, type ConsumeOutcome, type PulseMessage } from '../src
 import { useRabbitSuite } from './support/rabbit-suite.js';
 import { privateQueueEvents, publishCompleted } from './support/rabbit-fixtures.js';
 import { uniqueName } from './support/rabbit.js';
-import { REDIS_URL, testRedis } from './support/redis.js';
+import { redisBehindProxy, testRedis } from './support/redis.js';
 import { startTcpProxy } from './support/tcp-proxy.js';
 
 const kit = testRedis('dedup-redis');
@@ -155,14 +155,7 @@ describe('deduplicate() with Redis out of reach', () => {
   });
 
   test('Redis hanging after the effect: the result says not recorded; after a failure: the handler\'s own error, within the deadline', async (t) => {
-    const proxy = await startTcpProxy('forward', REDIS_URL);
-    const client = new Redis(proxy.url, { maxRetriesPerRequest: null });
-    client.on('error', () => undefined);
-    t.after(async () => {
-      client.disconnect();
-      await proxy.close();
-    });
-    await client.ping();
+    const { proxy, client } = await redisBehindProxy(t);
     const s = new RedisDedupStore(client, { prefix: `${kit.prefix}${uniqueName('after')}:`, timeoutMs: 200 });
     const succeeds = deduplicate(
       () => {
@@ -190,14 +183,7 @@ describe('deduplicate() with Redis out of reach', () => {
   });
 
   test('Redis hanging mid-consume: every delivery fails within the deadline and is requeued; once Redis answers, the handler runs once', async (t) => {
-    const proxy = await startTcpProxy('forward', REDIS_URL);
-    const client = new Redis(proxy.url, { maxRetriesPerRequest: null });
-    client.on('error', () => undefined);
-    t.after(async () => {
-      client.disconnect();
-      await proxy.close();
-    });
-    await client.ping();
+    const { proxy, client } = await redisBehindProxy(t);
     const redisStore = new RedisDedupStore(client, { prefix: `${kit.prefix}${uniqueName('hang')}:`, timeoutMs: 250 });
     let runs = 0;
     const outcomes: Array<ConsumeOutcome<PulseMessage, Deduplicated<number>>> = [];

@@ -8,10 +8,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RECYCLE_JITTER, scheduleRecycle } from '../src/pulse/connection-recycler.js';
-import { PulseClient, PulseConfigError } from '../src/pulse/index.js';
+import { PulseClient, PulseConfigError, type ConsumeOptions } from '../src/pulse/index.js';
 import { errorsOf, useBrokerSuite } from './support/broker-suite.js';
 import { memoryTarget, rabbitTarget, type BrokerTarget } from './support/broker-target.js';
-import { consumingOn, eventually } from './support/rabbit.js';
+import { CallsByTask } from './support/calls-by-task.js';
+import { consuming } from './support/consuming.js';
+import { eventually } from './support/rabbit.js';
 import { privateQueueEvents, publishCompleted } from './support/rabbit-fixtures.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,6 +49,34 @@ for (const target of [rabbitTarget, memoryTarget('recycle')] as BrokerTarget[]) 
   const binding = privateQueueEvents().taskCompleted();
   const suite = useBrokerSuite(target, { exchanges: [binding.exchange], connectionPrefix: 'recycle-test', clientDefaults: { closeTimeoutMs: 3_000 } });
 
+  /** Consumes, every handler taking `handlerMs()` before it counts its task; resolves once consuming. */
+  async function consumeSlowly(client: PulseClient, handlerMs: () => number, options: ConsumeOptions) {
+    const handled = new CallsByTask();
+    const { subscription } = await consuming(
+      client,
+      binding,
+      async (message) => {
+        await sleep(handlerMs());
+        handled.count(message.fields.taskId);
+      },
+      options,
+    );
+    return { handled, subscription };
+  }
+
+  /** Publishes (each confirmed) for `forMs`, `gapMs` apart: task ids `${prefix}0`, `${prefix}1`, … */
+  async function publishFor(forMs: number, prefix: string, gapMs: number): Promise<string[]> {
+    const published: string[] = [];
+    const startedAt = Date.now();
+    while (Date.now() - startedAt < forMs) {
+      const id = `${prefix}${published.length}`;
+      await publishCompleted(suite.publisher, binding, id);
+      published.push(id);
+      await sleep(gapMs);
+    }
+    return published;
+  }
+
   describe(`recycleAfterMs on ${target.name}`, () => {
     test('the connection is recycled under load: nothing lost, duplicates counted, no disconnection, old connections closed', { timeout: 90_000 }, async (t) => {
       const recycleAfterMs = 1_500;
@@ -56,32 +86,15 @@ for (const target of [rabbitTarget, memoryTarget('recycle')] as BrokerTarget[]) 
       let disconnected = 0;
       client.on('connected', () => connected++);
       client.on('disconnected', () => disconnected++);
-      const handled = new Map<string, number>();
-      const ready = consumingOn(client);
-      const subscription = client
-        .consume(
-          binding,
-          async (message) => {
-            await sleep(10 + Math.random() * 40); // slow enough that messages are in flight at each move
-            handled.set(message.fields.taskId, (handled.get(message.fields.taskId) ?? 0) + 1);
-          },
-          { queueName: suite.queueFor('recycled'), concurrency: 4, prefetch: 8 },
-        )
-        .subscribe();
-      await ready;
+      // Handlers slow enough that messages are in flight at each move.
+      const { handled, subscription } = await consumeSlowly(client, () => 10 + Math.random() * 40, { queueName: suite.queueFor('recycled'), concurrency: 4, prefetch: 8 });
 
-      const published: string[] = [];
       const startedAt = Date.now();
-      while (Date.now() - startedAt < 4.5 * recycleAfterMs) {
-        const id = `m${published.length}`;
-        await publishCompleted(suite.publisher, binding, id);
-        published.push(id);
-        await sleep(5);
-      }
+      const published = await publishFor(4.5 * recycleAfterMs, 'm', 5);
       await eventually(() => published.every((id) => handled.has(id)), 'every message handled', 30_000);
       subscription.unsubscribe();
 
-      const duplicates = [...handled.values()].reduce((sum, n) => sum + n - 1, 0);
+      const duplicates = handled.repeats();
       t.diagnostic(
         `${target.name}: ${published.length} published over ${Date.now() - startedAt} ms, recycled ${connected - 1} times (every ${recycleAfterMs} ms ± 20 %): lost 0, duplicates ${duplicates}`,
       );
@@ -99,30 +112,12 @@ for (const target of [rabbitTarget, memoryTarget('recycle')] as BrokerTarget[]) 
       client.on('error', () => undefined);
       let connected = 0;
       client.on('connected', () => connected++);
-      const handled = new Map<string, number>();
-      const ready = consumingOn(client);
-      const subscription = client
-        .consume(
-          binding,
-          async (message) => {
-            await sleep(300); // longer than closeTimeoutMs: the old channel closes under it
-            handled.set(message.fields.taskId, (handled.get(message.fields.taskId) ?? 0) + 1);
-          },
-          { queueName: suite.queueFor('outlasted'), concurrency: 8, prefetch: 8, maxDeliveries: 100 },
-        )
-        .subscribe();
-      await ready;
-      const published: string[] = [];
-      const startedAt = Date.now();
-      while (Date.now() - startedAt < 3_000) {
-        const id = `s${published.length}`;
-        await publishCompleted(suite.publisher, binding, id);
-        published.push(id);
-        await sleep(20);
-      }
+      // Handlers longer than closeTimeoutMs: the old channel closes under them.
+      const { handled, subscription } = await consumeSlowly(client, () => 300, { queueName: suite.queueFor('outlasted'), concurrency: 8, prefetch: 8, maxDeliveries: 100 });
+      const published = await publishFor(3_000, 's', 20);
       await eventually(() => published.every((id) => handled.has(id)), 'every message handled', 60_000);
       subscription.unsubscribe();
-      const duplicates = [...handled.values()].reduce((sum, n) => sum + n - 1, 0);
+      const duplicates = handled.repeats();
       t.diagnostic(`${target.name}: handlers of 300 ms, closeTimeoutMs 150, recycled ${connected - 1} times: ${published.length} published, lost 0, duplicates ${duplicates}`);
       assert.ok(connected >= 2, 'recycled');
     });

@@ -6,32 +6,19 @@
  * once, and the function returns when the group is resolved.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { closeConnections, PulseClient, Queue, QueueEvents } from '../src/index.js';
-import { PulsePublisher, startFakeTaskcluster, type FakeTaskcluster } from '../src/testing/index.js';
+import { describe, it } from 'node:test';
 import { reportFailures } from '../examples/follow-push.js';
 import { describeDocExcerpts } from './support/doc-excerpts.js';
-import { eventually, privateVhostFor, uniqueName } from './support/rabbit.js';
+import { useExampleDeployment } from './support/example-deployment.js';
+import { eventually } from './support/rabbit.js';
 import { TaskGroupStory } from './support/task-group-story.js';
 
-let fake: FakeTaskcluster;
-before(async () => {
-  fake = await startFakeTaskcluster();
-});
-after(async () => {
-  await closeConnections();
-  await fake.close();
-});
+const deployment = useExampleDeployment();
 
 describe('examples/follow-push.ts', () => {
   for (const broker of ['the embedded broker', 'RabbitMQ'] as const) {
     it(`reports each failure once and returns when the group resolves, on ${broker}`, async (t) => {
-      const url = broker === 'RabbitMQ' ? (await privateVhostFor(t, 'follow-push')).url : `memory://${uniqueName('follow-push')}`;
-      const pulse = new PulseClient({ url });
-      const publisher = new PulsePublisher({ url });
-      t.after(() => Promise.all([pulse.close(), publisher.close()]));
-      await publisher.declareExchanges(QueueEvents);
-      const queue = new Queue({ rootUrl: fake.rootUrl, credentials: fake.credentials });
+      const { fake, pulse, publisher, queue } = await deployment.setUp(t, broker, 'follow-push');
       const story = new TaskGroupStory(fake, 30);
       // The real exchange names, as a deployment publishes them.
       const exchangePrefix = 'exchange/taskcluster-queue/v1/';

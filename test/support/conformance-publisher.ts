@@ -9,6 +9,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { QueueEvents, slugid, type QueueMessages } from '../../src/index.js';
 import { PulsePublisher } from '../../src/testing/index.js';
 import { Inbox, unique, WAIT_MS } from './conformance-kit.js';
+import { completedTaskStatus, taskFields } from './rabbit-fixtures.js';
 
 export interface PublisherTarget {
   readonly name: string;
@@ -21,44 +22,14 @@ export interface PublisherTarget {
 
 /** Routing-key fields of a completed run, as the queue service derives them from the task. */
 export function completedFields(taskId: string, runId = 0) {
-  return { taskId, runId, workerGroup: 'wg', workerId: 'w1', provisionerId: 'prov', workerType: 'wt', schedulerId: 'sched', taskGroupId: taskId };
+  return taskFields(taskId, runId, taskId);
 }
 
 /** A task-completed payload that satisfies the schema. */
 export function completedPayload(taskId: string, runId = 0): QueueMessages['taskCompleted'] {
-  return {
-    version: 1,
-    status: {
-      taskId,
-      provisionerId: 'prov',
-      workerType: 'wt',
-      taskQueueId: 'prov/wt',
-      schedulerId: 'sched',
-      projectId: 'none',
-      taskGroupId: taskId,
-      deadline: '2030-01-01T00:00:00.000Z',
-      expires: '2031-01-01T00:00:00.000Z',
-      retriesLeft: 5,
-      state: 'completed',
-      runs: [
-        {
-          runId,
-          state: 'completed',
-          reasonCreated: 'scheduled',
-          reasonResolved: 'completed',
-          workerGroup: 'wg',
-          workerId: 'w1',
-          takenUntil: '2030-01-01T00:00:00.000Z',
-          scheduled: '2030-01-01T00:00:00.000Z',
-          started: '2030-01-01T00:00:00.000Z',
-          resolved: '2030-01-01T00:00:00.000Z',
-        },
-      ],
-    },
-    runId,
-    workerGroup: 'wg',
-    workerId: 'w1',
-  };
+  const time = '2030-01-01T00:00:00.000Z';
+  const run = { runId, state: 'completed', reasonCreated: 'scheduled', reasonResolved: 'completed', workerGroup: 'wg', workerId: 'w1', takenUntil: time, scheduled: time, started: time, resolved: time } as const;
+  return { version: 1, status: completedTaskStatus(taskId, taskId, [run]), runId, workerGroup: 'wg', workerId: 'w1' };
 }
 
 const options = { timeout: WAIT_MS * 3 };

@@ -91,6 +91,15 @@ export function defineConformanceSuite(target: ConformanceTarget): void {
       await channel.waitForConfirms();
     }
 
+    /** A fresh channel consuming `queue` into an inbox with manual acks, at most `prefetch` unacknowledged. */
+    async function manualAckConsumer(queue: string, prefetch: number): Promise<{ ch: Channel; inbox: Inbox; consumerTag: string }> {
+      const ch = await freshChannel();
+      await ch.prefetch(prefetch);
+      const inbox = new Inbox();
+      const { consumerTag } = await ch.consume(queue, inbox.push);
+      return { ch, inbox, consumerTag };
+    }
+
     describe('routing', () => {
       test('topic patterns: * is one word, # is zero or more, empty words count, the empty key has none', options, async () => {
         const exchange = await topicExchange();
@@ -632,10 +641,7 @@ export function defineConformanceSuite(target: ConformanceTarget): void {
       test('nack with requeue: back at the head in the original order, marked redelivered', options, async () => {
         const queue = await privateQueue();
         await sendConfirmed(queue, '1', '2', '3', '4', '5');
-        const ch = await freshChannel();
-        await ch.prefetch(3);
-        const inbox = new Inbox();
-        await ch.consume(queue, inbox.push);
+        const { ch, inbox } = await manualAckConsumer(queue, 3);
         const [, second] = await inbox.waitFor(3);
         ch.nack(second!, false, true);
         const again = (await inbox.waitFor(4))[3]!;
@@ -651,10 +657,7 @@ export function defineConformanceSuite(target: ConformanceTarget): void {
       test('reject without requeue and no dead-letter exchange drops the message; reject with requeue redelivers it', options, async () => {
         const queue = await privateQueue();
         await sendConfirmed(queue, 'dropped', 'again');
-        const ch = await freshChannel();
-        await ch.prefetch(1);
-        const inbox = new Inbox();
-        await ch.consume(queue, inbox.push);
+        const { ch, inbox } = await manualAckConsumer(queue, 1);
         const [dropped] = await inbox.waitFor(1);
         ch.reject(dropped!, false);
         const [, again] = await inbox.waitFor(2);
@@ -670,10 +673,7 @@ export function defineConformanceSuite(target: ConformanceTarget): void {
       test('closing a channel returns its unacknowledged messages in order, marked redelivered', options, async () => {
         const queue = await privateQueue();
         await sendConfirmed(queue, '1', '2', '3', '4', '5');
-        const ch = await freshChannel();
-        await ch.prefetch(3);
-        const inbox = new Inbox();
-        await ch.consume(queue, inbox.push);
+        const { ch, inbox } = await manualAckConsumer(queue, 3);
         await inbox.waitFor(3);
         await ch.close();
         const after = new Inbox();
@@ -737,10 +737,7 @@ export function defineConformanceSuite(target: ConformanceTarget): void {
       test('cancel stops deliveries; messages delivered before can still be acknowledged', options, async () => {
         const queue = await privateQueue();
         await sendConfirmed(queue, '1', '2', '3');
-        const ch = await freshChannel();
-        await ch.prefetch(1);
-        const inbox = new Inbox();
-        const { consumerTag } = await ch.consume(queue, inbox.push);
+        const { ch, inbox, consumerTag } = await manualAckConsumer(queue, 1);
         const [first] = await inbox.waitFor(1);
         assert.deepEqual(await ch.cancel(consumerTag), { consumerTag });
         ch.ack(first!);

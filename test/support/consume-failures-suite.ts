@@ -10,6 +10,7 @@ import { PermanentError, type ConsumeOptions, type GivenUpOutcome, type PulseMes
 import type { AmqpMessage } from '../../src/pulse/amqp-api.js';
 import { errorsOf, useBrokerSuite, type BrokerSuite } from './broker-suite.js';
 import type { BrokerTarget } from './broker-target.js';
+import { CallsByTask } from './calls-by-task.js';
 import { consuming } from './consuming.js';
 import { consumingOn, eventually } from './rabbit.js';
 import { privateQueueEvents, publishCompleted } from './rabbit-fixtures.js';
@@ -25,15 +26,15 @@ export function defineConsumeFailuresSuite(target: BrokerTarget): void {
       const errors = errorsOf(client);
       const queueName = suite.queueFor('failures-permanent');
       const deadLetter = suite.deadLetterFor(queueName);
-      const calls = new Map<string, number>();
+      const calls = new CallsByTask();
       const { outcomes, subscription } = await consuming(
         client,
         binding,
         (m) => {
           const id = m.fields.taskId;
-          calls.set(id, (calls.get(id) ?? 0) + 1);
+          const call = calls.count(id);
           if (id === 'permanent') throw new PermanentError('task definition is invalid', { cause: new Error('missing field') });
-          if (calls.get(id) === 1) throw new Error('transient');
+          if (call === 1) throw new Error('transient');
           return id;
         },
         { queueName, deadLetter, retryDelayMs: 0, maxDeliveries: 5 },
@@ -72,7 +73,7 @@ export function defineConsumeFailuresSuite(target: BrokerTarget): void {
       const client = suite.newClient();
       const errors = errorsOf(client);
       const queueName = suite.queueFor('failures-classify');
-      const calls = new Map<string, number>();
+      const calls = new CallsByTask();
       const notFound = Object.assign(new Error('task not found'), { statusCode: 404 });
       const asked: string[] = [];
       const { outcomes, subscription } = await consuming(
@@ -80,10 +81,10 @@ export function defineConsumeFailuresSuite(target: BrokerTarget): void {
         binding,
         (m) => {
           const id = m.fields.taskId;
-          calls.set(id, (calls.get(id) ?? 0) + 1);
+          const call = calls.count(id);
           if (id === 'not-found') throw notFound;
-          if (id === 'classifier-throws' && calls.get(id) === 1) throw new Error('first try fails');
-          if (id === 'classifier-answers-nonsense' && calls.get(id) === 1) throw new Error('first try fails');
+          if (id === 'classifier-throws' && call === 1) throw new Error('first try fails');
+          if (id === 'classifier-answers-nonsense' && call === 1) throw new Error('first try fails');
           if (id === 'permanent') throw new PermanentError('no use');
           return id;
         },

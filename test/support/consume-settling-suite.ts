@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { RetryDelayError, SettledByHandlerOutcome } from '../../src/pulse/index.js';
 import { errorsOf, useBrokerSuite } from './broker-suite.js';
 import type { BrokerTarget } from './broker-target.js';
+import { CallsByTask } from './calls-by-task.js';
 import { consuming } from './consuming.js';
 import { eventually } from './rabbit.js';
 import { privateQueueEvents, publishCompleted } from './rabbit-fixtures.js';
@@ -28,15 +29,15 @@ export function defineConsumeSettlingSuite(target: BrokerTarget): void {
       const client = suite.newClient();
       const queueName = suite.queueFor('self-settled');
       const deadLetter = suite.deadLetterFor(queueName);
-      const calls = new Map<string, number>();
+      const calls = new CallsByTask();
       const { outcomes, subscription } = await consuming(
         client,
         binding,
         (m) => {
           const id = m.fields.taskId;
-          calls.set(id, (calls.get(id) ?? 0) + 1);
+          const call = calls.count(id);
           if (id === 'rejects') return void m.nack({ requeue: false });
-          if (id === 'requeues' && calls.get(id) === 1) return void m.nack({ requeue: true });
+          if (id === 'requeues' && call === 1) return void m.nack({ requeue: true });
           if (id === 'acks-then-throws') {
             m.ack();
             throw new Error('failed after acking');
@@ -77,14 +78,13 @@ export function defineConsumeSettlingSuite(target: BrokerTarget): void {
         () => 'later',
       ];
       let asked = 0;
-      const calls = new Map<string, number>();
+      const calls = new CallsByTask();
       const { outcomes } = await consuming(
         client,
         binding,
         (m) => {
           const id = m.fields.taskId;
-          calls.set(id, (calls.get(id) ?? 0) + 1);
-          if (calls.get(id) === 1) throw new Error(`first try of ${id} fails`);
+          if (calls.count(id) === 1) throw new Error(`first try of ${id} fails`);
           return id;
         },
         { queueName, retryDelayMs: () => answers[asked++ % answers.length]!() as number },

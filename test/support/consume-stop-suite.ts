@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import type { ConsumeOutcome, MessageOf, MessageReleasedError, PulseClient } from '../../src/pulse/index.js';
 import { errorsOf, useBrokerSuite } from './broker-suite.js';
 import type { BrokerTarget } from './broker-target.js';
+import { consumingStream } from './consuming.js';
 import { consumingOn, eventually } from './rabbit.js';
 import { privateQueueEvents, publishCompleted } from './rabbit-fixtures.js';
 
@@ -38,12 +39,10 @@ export function defineConsumeStopSuite(target: BrokerTarget): void {
       const client = suite.newClient();
       const queueName = suite.queueFor('signal');
       const stop = new AbortController();
-      const outcomes: ConsumeOutcome<Message>[] = [];
       const started: string[] = [];
-      let completedAt = 0;
-      const ready = consumingOn(client);
-      client
-        .consume(
+      const stream = await consumingStream(
+        client,
+        client.consume(
           binding,
           async (m: Message) => {
             const id = m.fields.taskId;
@@ -55,19 +54,18 @@ export function defineConsumeStopSuite(target: BrokerTarget): void {
             return id;
           },
           { queueName, concurrency: 3, prefetch: 10, retryDelayMs: 10_000, signal: stop.signal },
-        )
-        .subscribe({ next: (o) => outcomes.push(o), complete: () => (completedAt = Date.now()) });
-      await ready;
+        ),
+      );
       for (const id of ['fails-at-once', 'succeeds', 'fails-while-stopping', 'hangs', 'waits-1', 'waits-2']) await publishCompleted(suite.publisher, binding, id);
       await eventually(() => started.length === 4, 'four handlers started');
       await allDelivered(client, queueName);
 
       const begin = Date.now();
       stop.abort();
-      await eventually(() => completedAt > 0, 'the stream completed', 5_000);
-      const took = completedAt - begin;
+      await eventually(() => stream.completedAt > 0, 'the stream completed', 5_000);
+      const took = stream.completedAt - begin;
       assert.ok(took < CLOSE_TIMEOUT_MS + 1_000, `draining took ${took} ms (closeTimeoutMs ${CLOSE_TIMEOUT_MS})`);
-      assert.deepEqual(fates(outcomes), {
+      assert.deepEqual(fates(stream.outcomes), {
         'fails-at-once': ['released:retry-pending'],
         succeeds: ['handled'],
         'fails-while-stopping': ['released:handler-failed'],
@@ -75,7 +73,7 @@ export function defineConsumeStopSuite(target: BrokerTarget): void {
         'waits-1': ['released:not-started'],
         'waits-2': ['released:not-started'],
       });
-      const retryPending = outcomes.find((o) => o.status === 'released' && o.reason === 'retry-pending');
+      const retryPending = stream.outcomes.find((o) => o.status === 'released' && o.reason === 'retry-pending');
       assert.match(String(retryPending?.status === 'released' && (retryPending.error as Error).message), /retried in 10 s/);
       assert.deepEqual(started.sort(), ['fails-at-once', 'fails-while-stopping', 'hangs', 'succeeds'], 'nothing started after the stop');
 
@@ -90,14 +88,12 @@ export function defineConsumeStopSuite(target: BrokerTarget): void {
     test('once an outcome meets it: nothing new starts, running handlers finish, every message held gets an outcome, then the stream completes', async (t) => {
       const client = suite.newClient();
       const queueName = suite.queueFor('until');
-      const outcomes: ConsumeOutcome<Message>[] = [];
       const started: string[] = [];
       let startedWhenMet: string[] | undefined;
       let metAt = 0;
-      let completedAt = 0;
-      const ready = consumingOn(client);
-      client
-        .consume(
+      const stream = await consumingStream(
+        client,
+        client.consume(
           binding,
           async (m: Message) => {
             const id = m.fields.taskId;
@@ -118,13 +114,13 @@ export function defineConsumeStopSuite(target: BrokerTarget): void {
               return met;
             },
           },
-        )
-        .subscribe({ next: (o) => outcomes.push(o), complete: () => (completedAt = Date.now()) });
-      await ready;
+        ),
+      );
       for (const id of ['slow', 'fails', 'stop', 'waits-1', 'waits-2']) await publishCompleted(suite.publisher, binding, id);
-      await eventually(() => completedAt > 0, 'the stream completed', 5_000);
+      await eventually(() => stream.completedAt > 0, 'the stream completed', 5_000);
+      const { completedAt } = stream;
 
-      const byTask = fates(outcomes);
+      const byTask = fates(stream.outcomes);
       assert.deepEqual(Object.keys(byTask).sort(), ['fails', 'slow', 'stop', 'waits-1', 'waits-2'], 'an outcome for every message');
       assert.deepEqual(byTask.slow, ['handled'], 'the handler running when the condition was met finished first');
       assert.deepEqual(byTask.stop, ['handled']);
@@ -143,20 +139,17 @@ export function defineConsumeStopSuite(target: BrokerTarget): void {
     test('a predicate that throws stops the stream too, with an error event', async () => {
       const client = suite.newClient();
       const errors = errorsOf(client);
-      let completed = false;
-      const outcomes: ConsumeOutcome<Message>[] = [];
-      const ready = consumingOn(client);
-      client
-        .consume(binding, (m: Message) => m.fields.taskId, {
+      const stream = await consumingStream(
+        client,
+        client.consume(binding, (m: Message) => m.fields.taskId, {
           until: () => {
             throw new Error('broken predicate');
           },
-        })
-        .subscribe({ next: (o) => outcomes.push(o), complete: () => (completed = true) });
-      await ready;
+        }),
+      );
       await publishCompleted(suite.publisher, binding, 'first');
-      await eventually(() => completed, 'the stream completed', 5_000);
-      assert.deepEqual(fates(outcomes), { first: ['handled'] });
+      await eventually(() => stream.completedAt > 0, 'the stream completed', 5_000);
+      assert.deepEqual(fates(stream.outcomes), { first: ['handled'] });
       assert.ok(errors.some((e) => /the until option threw: broken predicate; stopping the stream/.test(e.message)), errors.map((e) => e.message).join('; '));
     });
 
@@ -196,21 +189,15 @@ export function defineConsumeStopSuite(target: BrokerTarget): void {
     test('hands back a message waiting out its retry delay with a released outcome, then completes the stream', async () => {
       const client = suite.newClient();
       const queueName = suite.queueFor('close');
-      const outcomes: ConsumeOutcome<Message>[] = [];
-      let completed = false;
       let failed = 0;
-      const ready = consumingOn(client);
-      client
-        .consume(binding, () => (failed++, Promise.reject(new Error('down'))), { queueName, retryDelayMs: 10_000 })
-        .subscribe({ next: (o) => outcomes.push(o), complete: () => (completed = true) });
-      await ready;
+      const stream = await consumingStream(client, client.consume(binding, () => (failed++, Promise.reject(new Error('down'))), { queueName, retryDelayMs: 10_000 }));
       await publishCompleted(suite.publisher, binding, 'retry-pending');
       await eventually(() => failed === 1, 'the handler failed once');
       const begin = Date.now();
       await client.close();
       assert.ok(Date.now() - begin < CLOSE_TIMEOUT_MS, 'close() did not wait for the retry delay or its timeout');
-      assert.equal(completed, true);
-      assert.deepEqual(fates(outcomes), { 'retry-pending': ['released:retry-pending'] });
+      assert.ok(stream.completedAt > 0, 'the stream completed');
+      assert.deepEqual(fates(stream.outcomes), { 'retry-pending': ['released:retry-pending'] });
       const checker = suite.newClient();
       await eventually(async () => (await checker.queueStatus(queueName)).messageCount === 1, 'the message back in the queue');
     });

@@ -1,7 +1,7 @@
 /** Taskcluster-shaped bindings and messages on exchanges private to one test. */
 import type { Binding } from '../../src/bindings/types.js';
 import { buildRoutingKey } from '../../src/bindings/routing-key.js';
-import { QueueEvents } from '../../src/generated/exchanges/queue.js';
+import { QueueEvents, type QueueMessages } from '../../src/generated/exchanges/queue.js';
 import { TestPublisher, uniqueName } from './rabbit.js';
 
 /** Queue exchange bindings under a fresh prefix, e.g. `exchange/pulse-test-1a2b3c4d/task-completed`. */
@@ -15,7 +15,7 @@ export function routingKeyFor(binding: Binding, fields: Readonly<Record<string, 
 }
 
 /** Routing-key fields of a completed task run. */
-export function taskFields(taskId: string, runId = 0) {
+export function taskFields(taskId: string, runId = 0, taskGroupId = 'group1') {
   return {
     taskId,
     runId,
@@ -24,7 +24,25 @@ export function taskFields(taskId: string, runId = 0) {
     provisionerId: 'prov',
     workerType: 'wt',
     schedulerId: 'sched',
-    taskGroupId: 'group1',
+    taskGroupId,
+  };
+}
+
+/** The status of a completed task on prov/wt (worker wg/w1, scheduler sched), as the queue reports it. */
+export function completedTaskStatus(taskId: string, taskGroupId: string, runs: QueueMessages['taskCompleted']['status']['runs']) {
+  return {
+    taskId,
+    provisionerId: 'prov',
+    workerType: 'wt',
+    taskQueueId: 'prov/wt',
+    schedulerId: 'sched',
+    projectId: 'none',
+    taskGroupId,
+    deadline: '2030-01-01T00:00:00.000Z',
+    expires: '2031-01-01T00:00:00.000Z',
+    retriesLeft: 5,
+    state: 'completed' as const,
+    runs,
   };
 }
 
@@ -32,20 +50,7 @@ export function taskFields(taskId: string, runId = 0) {
 export function taskCompletedBody(taskId: string, runId = 0) {
   return {
     version: 1,
-    status: {
-      taskId,
-      provisionerId: 'prov',
-      workerType: 'wt',
-      taskQueueId: 'prov/wt',
-      schedulerId: 'sched',
-      projectId: 'none',
-      taskGroupId: 'group1',
-      deadline: '2030-01-01T00:00:00.000Z',
-      expires: '2031-01-01T00:00:00.000Z',
-      retriesLeft: 5,
-      state: 'completed',
-      runs: [],
-    },
+    status: completedTaskStatus(taskId, 'group1', []),
     runId,
     workerGroup: 'wg',
     workerId: 'w1',

@@ -3,8 +3,10 @@
  * other suites: every test works under a key prefix of its own and deletes
  * its keys afterwards (never FLUSHDB).
  */
+import type { TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import { uniqueName } from './rabbit.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -25,4 +27,21 @@ export function testRedis(prefix = 'dedup-test'): { readonly redis: Redis; reado
       redis.disconnect();
     },
   };
+}
+
+/**
+ * A client on the test Redis through a proxy of its own, so that the test can
+ * make Redis hang (`proxy.pause()`); connected, and both closed after the test.
+ * Its commands wait out a pause rather than fail (no retry limit).
+ */
+export async function redisBehindProxy(t: TestContext): Promise<{ readonly proxy: TcpProxy; readonly client: Redis }> {
+  const proxy = await startTcpProxy('forward', REDIS_URL);
+  const client = new Redis(proxy.url, { maxRetriesPerRequest: null });
+  client.on('error', () => undefined);
+  t.after(async () => {
+    client.disconnect();
+    await proxy.close();
+  });
+  await client.ping();
+  return { proxy, client };
 }
