@@ -11,10 +11,8 @@ import { Deadline } from './deadline.js';
 import { closeQuietly } from './close-quietly.js';
 import { bestEffort, declareQueue, declareRetryRoute, type SetupStep, windDown } from './queue-setup.js';
 import { sleep } from './sleep.js';
-import { bindingSetHash } from './stale-bindings/binding-set.js';
-import { runHandover } from './stale-bindings/handover.js';
-import { removeStaleBindingsReporting } from './stale-bindings/remove-stale.js';
 import type { StaleBindingsHost } from './stale-bindings/stale-bindings-host.js';
+import { SubscriptionStaleBindings } from './stale-bindings/subscription-stale-bindings.js';
 
 /** A live connection as the client hands it out. */
 export interface ConnectionHandle {
@@ -76,11 +74,7 @@ export class QueueConsumer {
   readonly #abort = new AbortController();
   #stopped: Promise<void> | undefined;
   readonly #bindings: ReadonlyArray<Pick<Binding, 'exchange' | 'routingKeyPattern'>>;
-  /** `staleBindings: 'handover'`: the queue named after the binding set. */
-  readonly #handoverQueue: string | undefined;
-  /** Stale bindings are dealt with once per subscription, on its first channel. */
-  #staleBindingsHandled = false;
-  #handover: Promise<void> | undefined;
+  readonly #staleBindings: SubscriptionStaleBindings;
 
   constructor(
     private readonly host: ConsumerHost,
@@ -94,8 +88,7 @@ export class QueueConsumer {
       const key = `${b.exchange}\u0000${b.routingKeyPattern}`;
       return seen.has(key) ? false : (seen.add(key), true);
     });
-    const plan = declaration.staleBindings;
-    this.#handoverQueue = plan?.policy === 'handover' ? `${plan.baseQueue}/${bindingSetHash(this.#bindings)}` : undefined;
+    this.#staleBindings = new SubscriptionStaleBindings(declaration.staleBindings, this.#bindings, host, this.#abort.signal);
   }
 
   /** The queue's current name (ephemeral queues change name on reconnection). */
@@ -133,7 +126,7 @@ export class QueueConsumer {
     this.#state = 'stopping';
     this.#abort.abort();
     // An old queue being drained stops first: its channel's messages are in the same stream.
-    if (this.#handover) await deadline.within(this.#handover);
+    if (this.#staleBindings.handover) await deadline.within(this.#staleBindings.handover);
     const active = this.#active;
     if (wasRunning && active?.alive) {
       await windDown(active, deadline, { stopTaking: () => this.sink.stopTaking(), waitForSettled, deleteQueue: this.declaration.deleteOnStop });
@@ -159,7 +152,6 @@ export class QueueConsumer {
       await channel.deleteQueue(queue).finally(() => closeQuietly(channel));
     }, deadline);
   }
-
 
   async #run(): Promise<void> {
     let attempt = 0;
@@ -222,7 +214,7 @@ export class QueueConsumer {
     const channel = await handle.connection.createChannel();
     let channelError: Error | undefined;
     const fresh = this.#queueHandle?.id !== handle.id;
-    const queue = this.#handoverQueue ?? (fresh || !this.#queueName ? this.declaration.nameFor() : this.#queueName);
+    const queue = this.#staleBindings.handoverQueue ?? (fresh || !this.#queueName ? this.declaration.nameFor() : this.#queueName);
     const consumerTag = `${this.host.connectionName}/c${this.#id}.${++this.#channelSequence}`;
     const active = new ActiveChannel(channel, queue, consumerTag, (error) => this.host.report(error), this.declaration.brokerCountsDeliveries);
     channel.on('error', (error) => {
@@ -247,12 +239,7 @@ export class QueueConsumer {
     this.#queueHandle = handle;
     const retryRoute = this.declaration.retryRoute;
     if (retryRoute) active.retryPublisher = await declareRetryRoute(handle.connection, channel, retryRoute, step);
-    const plan = this.declaration.staleBindings;
-    if (plan?.policy === 'remove' && !this.#staleBindingsHandled) {
-      this.#staleBindingsHandled = true;
-      const declared = retryRoute ? [...this.#bindings, retryRoute.returnBinding] : this.#bindings;
-      await removeStaleBindingsReporting(this.host, handle.connection, queue, declared, plan.source, this.#abort.signal);
-    }
+    if (this.#staleBindings.removalDue) await this.#staleBindings.remove(handle.connection, queue, retryRoute);
     if (this.#state !== 'running') {
       if (this.declaration.deleteOnStop) await bestEffort(() => channel.deleteQueue(queue), Deadline.after(this.host.closeTimeoutMs));
       active.end({ kind: 'closed' });
@@ -264,15 +251,12 @@ export class QueueConsumer {
     const info = { queue, consumerTag, resumed: this.#channelSequence > 1 };
     this.host.consuming(info);
     this.sink.consuming?.(info);
-    if (this.#handoverQueue && !this.#staleBindingsHandled) this.#startHandover(this.#handoverQueue);
+    if (this.#staleBindings.handoverDue) this.#startHandover();
     return active;
   }
 
-  /** Drains the previous queues into this subscription's stream, then deletes them; runs beside the consumer. */
-  #startHandover(newQueue: string): void {
-    const plan = this.declaration.staleBindings;
-    if (plan?.policy !== 'handover') return;
-    this.#staleBindingsHandled = true;
+  /** Drains the previous queues into this subscription's stream, each by a consumer of its own, then deletes them. */
+  #startHandover(): void {
     const drainHost: ConsumerHost = { ...this.host, unregister: () => undefined };
     const drain = (queue: string, failed: (error: Error) => void) => {
       // The old queue as it is, into the same stream; stopping it must not stop the stream's handlers.
@@ -283,7 +267,7 @@ export class QueueConsumer {
       return { stop: () => drainer.stop() };
     };
     const connection = async () => (await this.host.acquireConnection()).connection;
-    this.#handover = runHandover(this.host, { baseQueue: plan.baseQueue, newQueue, bindings: this.#bindings, signal: this.#abort.signal, connection, drain });
+    this.#staleBindings.startHandover(connection, drain);
   }
 
   /**
