@@ -121,3 +121,16 @@ for (const [entry, run] of Object.entries(ENTRY_POINTS)) {
     }
   });
 }
+
+describe('redaction fails closed on a text too large for the regex engine', () => {
+  // 16 MB of percent-escapes after a bewit made V8 throw "Maximum call stack size exceeded".
+  const huge = `GET /x?bewit=${'%25'.repeat(5_500_000)} refused`;
+  const entryPoints: Readonly<Record<string, (text: string) => string>> = { redactSignatures, redactText, redactCredentials };
+  for (const [name, redact] of Object.entries(entryPoints)) {
+    test(`${name}: the text is withheld, not thrown on`, () => {
+      const out = redact(huge);
+      assert.ok(!out.includes('%25%25'), 'no part of the bewit survives');
+      assert.ok(out.length < 1_000, `a short placeholder, got ${out.length} characters`);
+    });
+  }
+});

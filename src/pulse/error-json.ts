@@ -5,7 +5,7 @@
  * summarised, and credentials in URLs and Hawk headers are masked.
  */
 
-import { redactSignatures } from '../rest/redaction.js';
+import { redactSignatures, withheldIfUnscannable } from '../rest/redaction.js';
 import { maskUrlUserInfo } from '../rest/url-user-info.js';
 
 /** A cause, summarised: an error's name, message and code (and its own cause), or a non-error's text. */
@@ -64,7 +64,7 @@ function causeJson(cause: unknown, depth: number): CauseJson {
  * may quote them.
  */
 export function redactCredentials(text: string): string {
-  return redactSignatures(maskUrlUserInfo(text, { mask: '***', keepUserName: true }));
+  return withheldIfUnscannable(text, () => redactSignatures(maskUrlUserInfo(text, { mask: '***', keepUserName: true })));
 }
 
 /** A cause's message as an error message quotes it, credentials masked. */

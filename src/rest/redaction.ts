@@ -77,6 +77,10 @@ const QUERY_PARAMETER = new RegExp(
  * such as the access token, also URL-encoded or JSON-escaped).
  */
 export function redactText(text: string, known: readonly string[] = []): string {
+  return withheldIfUnscannable(text, () => redactTextUnguarded(text, known));
+}
+
+function redactTextUnguarded(text: string, known: readonly string[]): string {
   let out = maskUrlUserInfo(redactSignatures(text), { mask: REDACTED });
   for (const secret of known) {
     if (secret === '') continue;
@@ -93,6 +97,10 @@ export function redactText(text: string, known: readonly string[] = []): string 
  * left to the caller (url-user-info.ts; Pulse errors keep the user name).
  */
 export function redactSignatures(text: string): string {
+  return withheldIfUnscannable(text, () => redactSignaturesUnguarded(text));
+}
+
+function redactSignaturesUnguarded(text: string): string {
   return redactHawkHeaders(text)
     .replace(MAC_ATTRIBUTE, `$1${REDACTED}$2`)
     .replace(JSON_FIELD, `$1${REDACTED}$2`)
@@ -116,6 +124,20 @@ function redactHawkHeaders(text: string): string {
     copied = HAWK_HEADER.lastIndex = end;
   }
   return out + text.slice(copied);
+}
+
+/**
+ * Runs `redact`; if the text is too large or deep for the regex engine
+ * (V8 throws a RangeError on some multi-megabyte inputs), the whole text is
+ * withheld: redaction fails closed, and never throws in place of the error
+ * whose message it was cleaning.
+ */
+export function withheldIfUnscannable(text: string, redact: () => string): string {
+  try {
+    return redact();
+  } catch {
+    return `${REDACTED} (${text.length} characters withheld: too large to scan for credentials)`;
+  }
 }
 
 /** A URL given as an option, fit to quote in an error message, well-formed or not. */
