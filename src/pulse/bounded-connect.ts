@@ -1,19 +1,19 @@
 import type { AmqpConnection, AmqpSocketOptions } from './amqp-api.js';
 import type { BrokerAddress } from './broker-address.js';
 import { openConnection } from './connectors.js';
-import { errorJson, type PulseErrorJson } from './error-json.js';
+import { PulseError } from './error-json.js';
 import { watchHeartbeat } from './heartbeat-watchdog.js';
 
 /** A connection attempt (socket and AMQP handshake) that did not finish within its time. */
-export class ConnectTimeoutError extends Error {
+export class ConnectTimeoutError extends PulseError {
   override readonly name = 'ConnectTimeoutError';
 
   constructor(readonly timeoutMs: number) {
     super(`connection attempt timed out after ${timeoutMs} ms`);
   }
 
-  toJSON(): PulseErrorJson {
-    return errorJson(this, { timeoutMs: this.timeoutMs });
+  protected override jsonFields(): Readonly<Record<string, unknown>> {
+    return { timeoutMs: this.timeoutMs };
   }
 }
 

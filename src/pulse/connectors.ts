@@ -1,5 +1,5 @@
 import type { AmqpConnection, AmqpConnector, AmqpSocketOptions } from './amqp-api.js';
-import { errorJson, type PulseErrorJson } from './error-json.js';
+import { PulseError } from './error-json.js';
 import { BrokerAddress, type AmqplibConnectOptions } from './broker-address.js';
 import { PulseConfigError } from './pulse-errors.js';
 
@@ -27,12 +27,8 @@ connectors.set('amqp:', amqplibConnector);
 connectors.set('amqps:', amqplibConnector);
 
 /** Thrown when a URL's scheme has no connector. */
-export class UnsupportedSchemeError extends Error {
+export class UnsupportedSchemeError extends PulseError {
   override readonly name = 'UnsupportedSchemeError';
-
-  toJSON(): PulseErrorJson {
-    return errorJson(this);
-  }
 }
 
 /**

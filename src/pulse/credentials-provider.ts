@@ -1,5 +1,5 @@
 import type { BrokerAddress } from './broker-address.js';
-import { errorJson, redactCredentials, redactInPlace, type PulseErrorJson } from './error-json.js';
+import { PulseError, redactCredentials, redactInPlace } from './error-json.js';
 
 /** A broker login as a credentials provider hands it out. */
 export interface PulseCredentials {
@@ -26,16 +26,13 @@ export type PulseCredentialsProvider = (context: {
  * as a failed connection attempt: retried with backoff (`reconnecting`), up to
  * `reconnect.maxAttempts`. Its message never quotes what the provider returned.
  */
-export class CredentialsProviderError extends Error {
+export class CredentialsProviderError extends PulseError {
   override readonly name = 'CredentialsProviderError';
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
 
-  toJSON(): PulseErrorJson {
-    return errorJson(this);
-  }
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { AmqpConnection } from './amqp-api.js';
 import { disableAmqplibHeartbeatTimeout, negotiatedHeartbeat, socketOf } from './amqplib-socket.js';
-import { errorJson, type PulseErrorJson } from './error-json.js';
+import { PulseError } from './error-json.js';
 
 /** The broker sent nothing for two heartbeat intervals: the link is dead, though its socket may look open. */
-export class HeartbeatTimeoutError extends Error {
+export class HeartbeatTimeoutError extends PulseError {
   override readonly name = 'HeartbeatTimeoutError';
 
   constructor(
@@ -13,8 +13,8 @@ export class HeartbeatTimeoutError extends Error {
     super(`Heartbeat timeout: nothing received from the broker for ${silentMs} ms (heartbeat ${heartbeatSeconds} s)`);
   }
 
-  toJSON(): PulseErrorJson {
-    return errorJson(this, { heartbeatSeconds: this.heartbeatSeconds, silentMs: this.silentMs });
+  protected override jsonFields(): Readonly<Record<string, unknown>> {
+    return { heartbeatSeconds: this.heartbeatSeconds, silentMs: this.silentMs };
   }
 }
 

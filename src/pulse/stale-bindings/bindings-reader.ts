@@ -1,4 +1,4 @@
-import { causeText, errorJson, type PulseErrorJson } from '../error-json.js';
+import { causeText, PulseError } from '../error-json.js';
 import type { BindingsSource } from './options.js';
 
 /** One binding as the RabbitMQ management API lists it (the shape a `bindingsUrl` answers too). */
@@ -18,7 +18,7 @@ export const BINDINGS_READ_TIMEOUT_MS = 10_000;
  * Listing a queue's bindings failed: unreachable, refused, timed out or an
  * answer that is not a list of bindings. Says where and why, never the password.
  */
-export class StaleBindingsError extends Error {
+export class StaleBindingsError extends PulseError {
   override readonly name = 'StaleBindingsError';
   constructor(
     readonly queue: string,
@@ -31,8 +31,8 @@ export class StaleBindingsError extends Error {
     super(`could not list the bindings of ${queue} from ${url}: ${reason}; its stale bindings stay`, options);
   }
 
-  toJSON(): PulseErrorJson {
-    return errorJson(this, { queue: this.queue, url: this.url, ...(this.status === undefined ? {} : { status: this.status }) });
+  protected override jsonFields(): Readonly<Record<string, unknown>> {
+    return { queue: this.queue, url: this.url, ...(this.status === undefined ? {} : { status: this.status }) };
   }
 }
 

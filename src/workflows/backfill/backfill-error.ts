@@ -1,11 +1,11 @@
-import { errorJson, type PulseErrorJson } from '../../pulse/error-json.js';
+import { PulseError } from '../../pulse/error-json.js';
 import { TaskclusterError } from '../../rest/taskcluster-error.js';
 
 /**
  * A task or task group to backfill that the queue does not know (404):
  * `taskId` or `taskGroupId` says which; the queue's answer is the cause.
  */
-export class BackfillNotFoundError extends Error {
+export class BackfillNotFoundError extends PulseError {
   override readonly name = 'BackfillNotFoundError';
 
   constructor(
@@ -16,8 +16,8 @@ export class BackfillNotFoundError extends Error {
     super(`backfill: ${named} does not exist (${cause.method} answered ${cause.statusCode} ${cause.code})`, { cause });
   }
 
-  toJSON(): PulseErrorJson {
-    return errorJson(this, { ...this.what });
+  protected override jsonFields(): Readonly<Record<string, unknown>> {
+    return { ...this.what };
   }
 }
 

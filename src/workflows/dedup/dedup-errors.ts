@@ -3,7 +3,7 @@
  * this time, try again later": `consume()` requeues the message by its retry
  * policy, so a message is never skipped because of them.
  */
-import { causeText, errorJson, redactInPlace, type PulseErrorJson } from '../../pulse/error-json.js';
+import { causeText, PulseError, redactInPlace } from '../../pulse/error-json.js';
 
 /**
  * Another run holds the message's key and was still running (its lease kept
@@ -11,7 +11,7 @@ import { causeText, errorJson, redactInPlace, type PulseErrorJson } from '../../
  * effect twice, skipping it could lose it if that run fails: it goes back to
  * the queue, and a later delivery finds the key done (skipped) or free (runs).
  */
-export class DedupInProgressError extends Error {
+export class DedupInProgressError extends PulseError {
   override readonly name = 'DedupInProgressError';
   /** Always true: `consume()` should requeue the message. */
   readonly retryable = true;
@@ -22,8 +22,8 @@ export class DedupInProgressError extends Error {
     super(`deduplication key "${key}" is held by another run still in progress after waiting ${waitedMs} ms; the message goes back to the queue for a later delivery`);
   }
 
-  toJSON(): PulseErrorJson {
-    return errorJson(this, { key: this.key, waitedMs: this.waitedMs, retryable: true });
+  protected override jsonFields(): Readonly<Record<string, unknown>> {
+    return { key: this.key, waitedMs: this.waitedMs, retryable: true };
   }
 }
 
@@ -36,7 +36,7 @@ export type DedupStoreOperation = 'claim' | 'renew' | 'complete' | 'release';
  * store failing after the handler succeeded does not throw: see
  * `Deduplicated.recorded`.) The cause's text has credentials masked.
  */
-export class DedupStoreError extends Error {
+export class DedupStoreError extends PulseError {
   override readonly name = 'DedupStoreError';
   /** Always true: `consume()` should requeue the message. */
   readonly retryable = true;
@@ -49,8 +49,8 @@ export class DedupStoreError extends Error {
     super(`deduplication store failed to ${operation} key "${key}": ${problem}`, options);
   }
 
-  toJSON(): PulseErrorJson {
-    return errorJson(this, { operation: this.operation, key: this.key, retryable: true });
+  protected override jsonFields(): Readonly<Record<string, unknown>> {
+    return { operation: this.operation, key: this.key, retryable: true };
   }
 }
 

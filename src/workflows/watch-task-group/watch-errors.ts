@@ -1,7 +1,7 @@
-import { causeText, errorJson, type PulseErrorJson } from '../../pulse/error-json.js';
+import { causeText, PulseError } from '../../pulse/error-json.js';
 
 /** Reading the group's state through the Queue API failed (after the REST client's retries); the watch ends with it. */
-export class TaskGroupSnapshotError extends Error {
+export class TaskGroupSnapshotError extends PulseError {
   override readonly name = 'TaskGroupSnapshotError';
   constructor(
     readonly taskGroupId: string,
@@ -12,8 +12,8 @@ export class TaskGroupSnapshotError extends Error {
     super(`watchTaskGroup(${taskGroupId}): listing the task group (${reason}) failed: ${causeText(options.cause)}`, options);
   }
 
-  toJSON(): PulseErrorJson {
-    return errorJson(this, { taskGroupId: this.taskGroupId, reason: this.reason });
+  protected override jsonFields(): Readonly<Record<string, unknown>> {
+    return { taskGroupId: this.taskGroupId, reason: this.reason };
   }
 }
 
