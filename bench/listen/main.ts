@@ -73,7 +73,7 @@ async function main(knobs: Knobs, clientSource: ClientSource): Promise<void> {
 
     const rows = targets(summaries, PEERS, latency);
     if (rows.length > 0) {
-      console.log('\ntargets (ratios from this run; CPU: the same from client CPU per message):');
+      console.log('\ntargets (throughput: median of per-round ratios; CPU: the same from client CPU per message; latency: p99 over p99, sides interleaved):');
       for (const line of targetLines(rows)) console.log(line);
     }
 
