@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AmqpMessage } from '../src/pulse/amqp-api.js';
 import { ReceivedMessage, type DeliveryChannel } from '../src/pulse/pulse-message.js';
-import { RetryRoute } from '../src/pulse/retry-queue.js';
+import { RetryPublisher, RetryRoute } from '../src/pulse/retry-queue.js';
+import type { AmqpConfirmChannel } from '../src/pulse/amqp-api.js';
 
 const route = new RetryRoute('queue/bot/tasks', [1000, 2000, 2000]);
 
@@ -63,5 +64,26 @@ describe('RetryRoute', () => {
     const again = route.copyOf(received(restored.raw)).options as { headers: Record<string, unknown> };
     assert.deepEqual(again.headers['x-death'], deaths);
     assert.equal(again.headers['x-tc-pulse-exchange'], origin['x-tc-pulse-exchange']);
+  });
+});
+
+describe('RetryPublisher', () => {
+  test('close() on a channel that refuses at once (already closed, throwing or rejecting) neither throws nor leaves an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const refusing = (close: () => Promise<void>) => ({ on: () => undefined, close }) as unknown as AmqpConfirmChannel;
+      const throwsAtOnce = refusing(() => {
+        throw new Error('Channel closed');
+      });
+      const rejects = refusing(() => Promise.reject(new Error('Channel closed')));
+      assert.doesNotThrow(() => new RetryPublisher(throwsAtOnce, route).close());
+      assert.doesNotThrow(() => new RetryPublisher(rejects, route).close());
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AmqpChannel, AmqpConfirmChannel, AmqpMessage } from './amqp-api.js';
+import { closeQuietly } from './close-quietly.js';
 import { PulseConfigError } from './client-options.js';
 import type { ReceivedMessage } from './pulse-message.js';
 
@@ -209,6 +210,6 @@ export class RetryPublisher {
   }
 
   close(): void {
-    this.channel.close().catch(() => undefined);
+    void closeQuietly(this.channel);
   }
 }
